@@ -1,5 +1,6 @@
 #include "port/sim.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,11 @@ sim_fini(struct sim *sim)
 	while (heap_pop(&sim->inflight, &it))
 		pkt_free(it.ptr);
 	heap_fini(&sim->inflight);
-	for (unsigned i = 0; i < sim->nwires; i++)
+	for (unsigned i = 0; i < sim->nwires; i++) {
+		/* ports hold pointers into the wires: close them first */
+		assert(!sim->wires[i]->end[0].port && !sim->wires[i]->end[1].port);
 		free(sim->wires[i]);
+	}
 	sim->nwires = 0;
 }
 

@@ -94,6 +94,8 @@ struct sim {
 };
 
 int sim_init(struct sim *sim, uint64_t seed);
+/* Frees frames still in flight (their pools must still exist); close the
+ * ports attached to the wires first. */
 void sim_fini(struct sim *sim);
 
 static inline const struct clock *

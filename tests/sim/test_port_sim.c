@@ -19,14 +19,14 @@ struct fixture {
 	struct port *a, *b;
 };
 
-static int
-setup(void **state)
+static struct fixture *
+fixture_new(uint64_t seed)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct port_config ca = { .ifname = "a0" }, cb = { .ifname = "b0" };
 
 	assert_non_null(f);
-	assert_int_equal(sim_init(&f->sim, SEED), 0);
+	assert_int_equal(sim_init(&f->sim, seed), 0);
 	assert_int_equal(pkt_pool_init(&f->pool_a, 8192, 2048), 0);
 	assert_int_equal(pkt_pool_init(&f->pool_b, 8192, 2048), 0);
 	f->wire = sim_wire_add(&f->sim, "a0", "b0");
@@ -35,7 +35,13 @@ setup(void **state)
 	ca.rx_ring_size = cb.rx_ring_size = 8192;
 	assert_int_equal(port_open(&f->a, "sim", &ca, &f->pool_a, 1), 0);
 	assert_int_equal(port_open(&f->b, "sim", &cb, &f->pool_b, 2), 0);
-	*state = f;
+	return f;
+}
+
+static int
+setup(void **state)
+{
+	*state = fixture_new(SEED);
 	return 0;
 }
 
@@ -334,16 +340,7 @@ run_lossy_trace(uint64_t seed)
 	uint64_t h = 1469598103934665603ULL;
 	unsigned n;
 
-	setup((void **)&f);
-	sim_fini(&f->sim);
-	sim_init(&f->sim, seed);
-	f->wire = sim_wire_add(&f->sim, "a0", "b0");
-	port_close(f->a);
-	port_close(f->b);
-	port_open(&f->a, "sim", &(struct port_config){ .ifname = "a0",
-	    .sim = &f->sim }, &f->pool_a, 1);
-	port_open(&f->b, "sim", &(struct port_config){ .ifname = "b0",
-	    .sim = &f->sim, .rx_ring_size = 4096 }, &f->pool_b, 2);
+	f = fixture_new(seed);
 	sim_fault_set(f->wire, SIM_A_TO_B, &(struct sim_fault){
 	    .drop_pct = 5, .dup_pct = 5, .reorder_pct = 5,
 	    .reorder_window_ns = 20 * NSEC_PER_USEC, .corrupt_pct = 5 });
