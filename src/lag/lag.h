@@ -1,0 +1,254 @@
+/*
+ * The link aggregation group: members (ports), their link state with
+ * updelay/downdelay, the runner of the configured mode, and the lanes.
+ *
+ * Lanes: functions never name a port. A frame, a VF or a QP transmits on a
+ * lane (LAG_LANES of them, picked by flow hash or assigned); the lane table
+ * maps each lane to a member. A failover rewrites the table, so its cost
+ * does not grow with the number of flows, VFs or QPs. The table is only
+ * changed by lag_lanes_update(), which moves as few lanes as it can: lanes
+ * of a member that stays keep it.
+ *
+ * Pure core: no sockets, no wall clock. Time comes from lag->clock; the
+ * owner calls lag_tick() by lag_next_deadline(), carrier changes arrive
+ * through the ports' carrier callbacks.
+ */
+#ifndef LAGNIC_LAG_LAG_H
+#define LAGNIC_LAG_LAG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/clock.h"
+#include "lib/compiler.h"
+#include "lib/pkt.h"
+#include "port/port.h"
+
+#define LAG_MEMBERS_MAX	16
+#define LAG_LANES	256
+#define LAG_NO_MEMBER	0xff
+
+/* Numbered as Linux bonding's "mode" option. */
+enum lag_mode {
+	LAG_MODE_BALANCE_RR,
+	LAG_MODE_ACTIVE_BACKUP,
+	LAG_MODE_BALANCE_XOR,
+	LAG_MODE_BROADCAST,
+	LAG_MODE_8023AD,
+	LAG_MODE_COUNT
+};
+extern const char *const lag_mode_names[];
+
+/* Numbered as bonding's xmit_hash_policy. */
+enum lag_hash_policy {
+	LAG_HASH_LAYER2,
+	LAG_HASH_LAYER34,
+	LAG_HASH_LAYER23,
+	LAG_HASH_ENCAP23,
+	LAG_HASH_ENCAP34,
+	LAG_HASH_COUNT
+};
+extern const char *const lag_hash_policy_names[];
+
+enum lag_primary_reselect {
+	LAG_RESELECT_ALWAYS,
+	LAG_RESELECT_BETTER,
+	LAG_RESELECT_FAILURE,
+	LAG_RESELECT_COUNT
+};
+extern const char *const lag_primary_reselect_names[];
+
+enum lag_fail_over_mac {
+	LAG_FOM_NONE,
+	LAG_FOM_ACTIVE,
+	LAG_FOM_FOLLOW,
+	LAG_FOM_COUNT
+};
+extern const char *const lag_fail_over_mac_names[];
+
+/* The member's link as the LAG sees it (bonding's BOND_LINK_*). */
+enum lag_link_state {
+	LAG_LINK_S_DOWN,
+	LAG_LINK_S_BACK,	/* carrier back, waiting updelay */
+	LAG_LINK_S_UP,
+	LAG_LINK_S_FAIL,	/* carrier lost, waiting downdelay */
+	LAG_LINK_S_COUNT
+};
+extern const char *const lag_link_state_names[];
+
+/* Options with bonding's names and defaults. */
+struct lag_options {
+	enum lag_mode mode;			/* balance-rr */
+	enum lag_hash_policy xmit_hash_policy;	/* layer2 */
+	uint32_t miimon;			/* ms; 0: carrier events only */
+	uint32_t updelay;			/* ms */
+	uint32_t downdelay;			/* ms */
+	char primary[IF_NAMESIZE];		/* "" : none */
+	enum lag_primary_reselect primary_reselect;	/* always */
+	enum lag_fail_over_mac fail_over_mac;	/* none */
+	uint32_t packets_per_slave;		/* 1; 0: random member */
+	uint32_t min_links;			/* 0 */
+};
+
+void lag_options_default(struct lag_options *opt);
+
+struct lag;
+struct lag_member;
+
+enum lag_event_type {
+	LAG_EV_LINK,		/* a member's link state changed */
+	LAG_EV_ACTIVE,		/* active member changed (active-backup) */
+	LAG_EV_CARRIER,		/* the LAG itself went up or down */
+	LAG_EV_LANES,		/* lanes were remapped (failover, rebalance) */
+	LAG_EV_COUNT
+};
+extern const char *const lag_event_type_names[];
+
+struct lag_event {
+	enum lag_event_type type;
+	uint64_t ts_ns;
+	const struct lag_member *member;	/* LINK, ACTIVE (new; may be NULL) */
+	const struct lag_member *old;		/* ACTIVE: previous, may be NULL */
+	bool up;				/* LINK, CARRIER */
+};
+
+typedef void lag_event_fn(struct lag *lag, const struct lag_event *ev,
+    void *arg);
+
+/* Frames that reach lag_rx: what becomes of them. */
+#define LAG_RX_DROPS(_)							\
+	_(NOT_COLLECTING, "member is not collecting (inactive or down)")	\
+	_(SLOW_PROTO,     "slow-protocol frame the runner does not handle")
+
+enum lag_rx_drop {
+#define LAG_RX_DROP_ENUM(n, d) LAG_RX_DROP_##n,
+	LAG_RX_DROPS(LAG_RX_DROP_ENUM)
+#undef LAG_RX_DROP_ENUM
+	LAG_RX_DROP_COUNT
+};
+extern const char *const lag_rx_drop_names[];
+
+enum lag_rx_verdict {
+	LAG_RX_PASS,		/* deliver to the functions */
+	LAG_RX_CONSUMED,	/* control frame, taken (and freed) by the LAG */
+	LAG_RX_DROP,		/* caller frees it; counted */
+};
+
+struct lag_member_counters {
+	uint64_t rx_drops[LAG_RX_DROP_COUNT];
+	uint64_t tx_packets;
+	uint64_t tx_dropped;	/* port refused or no pool for a copy */
+	uint64_t link_failures;
+};
+
+struct lag_member {
+	struct lag *lag;
+	struct port *port;
+	unsigned index;			/* in lag->members[] */
+	enum lag_link_state link;
+	uint64_t link_deadline;		/* end of updelay/downdelay */
+	bool carrier;			/* last carrier seen from the port */
+	bool collecting;		/* rx accepted (set by the runner) */
+	bool distributing;		/* tx eligible (set by the runner) */
+	uint32_t nlanes;		/* lanes mapped to it */
+	struct lag_member_counters cnt;
+	void *runner_priv;
+};
+
+struct lag_runner {
+	const char *name;		/* bonding mode name */
+	enum lag_mode mode;
+	size_t priv_size;
+	size_t member_priv_size;
+	int (*init)(struct lag *lag);
+	void (*fini)(struct lag *lag);
+	int (*member_add)(struct lag *lag, struct lag_member *m);
+	void (*member_del)(struct lag *lag, struct lag_member *m);
+	/* m->link changed between UP and not UP. */
+	void (*link_changed)(struct lag *lag, struct lag_member *m);
+	void (*tick)(struct lag *lag, uint64_t now);
+	uint64_t (*next_deadline)(struct lag *lag);	/* UINT64_MAX: none */
+	/* A slow-protocol frame (LACP, marker); true if consumed. */
+	bool (*rx_control)(struct lag *lag, struct lag_member *m,
+	    struct pkt *pkt);
+	/* Pick the member for one frame (balance-rr); NULL: use lanes. */
+	struct lag_member *(*tx_pick)(struct lag *lag, struct pkt *pkt);
+	bool tx_broadcast;		/* every distributing member gets a copy */
+};
+
+struct lag_counters {
+	uint64_t tx_no_member;		/* frames with no member to go to */
+	uint64_t failovers;		/* lane remaps after a loss */
+};
+
+struct lag {
+	char name[IF_NAMESIZE];
+	const struct clock *clock;
+	struct lag_options opt;
+	const struct lag_runner *runner;
+	void *runner_priv;
+	struct pkt_pool *ctl_pool;	/* control frames the LAG sends */
+	struct lag_member *members[LAG_MEMBERS_MAX];
+	unsigned nmembers;
+	uint8_t lanes[LAG_LANES];	/* member index or LAG_NO_MEMBER */
+	uint64_t lanes_gen;		/* bumped by every remap */
+	struct lag_member *active;	/* active-backup's active member */
+	uint8_t mac[ETH_ALEN_];
+	bool carrier;
+	uint64_t next_miimon;
+	lag_event_fn *event_cb;
+	void *event_arg;
+	struct lag_counters cnt;
+};
+
+const struct lag_runner *lag_runner_find(enum lag_mode mode);
+
+/*
+ * -EINVAL for an option out of range, -ENOMEM. The LAG's MAC is the first
+ * member's until set with lag_mac_set().
+ */
+int lag_create(struct lag **out, const char *name,
+    const struct lag_options *opt, const struct clock *clock,
+    struct pkt_pool *ctl_pool);
+void lag_destroy(struct lag *lag);
+void lag_set_event_cb(struct lag *lag, lag_event_fn *fn, void *arg);
+
+/* -EBUSY: port already a member; -ENOSPC: LAG_MEMBERS_MAX reached. */
+int lag_member_add(struct lag *lag, struct port *port);
+/* -ENOENT if not a member. */
+int lag_member_del(struct lag *lag, struct port *port);
+struct lag_member *lag_member_find(struct lag *lag, const char *name);
+struct lag_member *lag_member_of_port(struct lag *lag,
+    const struct port *port);
+
+/* Run timers due by now; call again at lag_next_deadline(). */
+void lag_tick(struct lag *lag);
+uint64_t lag_next_deadline(struct lag *lag);
+
+/* Every frame received on a member goes through here first. */
+enum lag_rx_verdict lag_rx(struct lag *lag, struct lag_member *m,
+    struct pkt *pkt);
+
+/*
+ * Transmit a burst on the LAG: member by runner (lanes from the flow
+ * hash, round robin, or broadcast). Takes all pkts; drops are counted.
+ */
+void lag_xmit(struct lag *lag, struct pkt **pkts, unsigned n);
+
+/* The member that carries a lane now; NULL if none distributes. */
+static inline struct lag_member *
+lag_lane_member(const struct lag *lag, uint32_t lane)
+{
+	uint8_t i = lag->lanes[lane % LAG_LANES];
+
+	return i == LAG_NO_MEMBER ? NULL : lag->members[i];
+}
+
+/* For runners and monitors. */
+void lag_lanes_update(struct lag *lag);
+void lag_emit(struct lag *lag, const struct lag_event *ev);
+void lag_set_active(struct lag *lag, struct lag_member *m);
+unsigned lag_count_distributing(const struct lag *lag);
+void lag_carrier_update(struct lag *lag);
+
+#endif
