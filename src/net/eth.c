@@ -64,7 +64,7 @@ net_eth_build(uint8_t *buf, size_t cap, const struct net_eth *eth)
 	size_t off = ETH_HLEN;
 	unsigned i;
 
-	if (eth->n_tags > NET_VLAN_MAX_TAGS)
+	if (eth->n_tags > NET_VLAN_MAX_TAGS || net_eth_is_tpid(eth->ethertype))
 		return -EINVAL;
 	for (i = 0; i < eth->n_tags; i++)
 		if (!eth_vlan_valid(&eth->tags[i]))

@@ -62,7 +62,7 @@ enum net_verdict net_eth_parse(const uint8_t *buf, size_t len,
 /*
  * Write eth's MAC header (dst, src, tags, ethertype; hdr_len is ignored).
  * Returns the length written, -ENOSPC if cap is too small, -EINVAL for
- * more than two tags or a tag field out of range.
+ * more than two tags, a tag field out of range or a TPID as ethertype.
  */
 int net_eth_build(uint8_t *buf, size_t cap, const struct net_eth *eth);
 

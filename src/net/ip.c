@@ -6,6 +6,11 @@
 #include "net/ip.h"
 
 #define IPV6_FLOW_LABEL_MAX	0xfffff
+#define IPV6_EXT_LEN_MAX	((255 + 1) * 8)
+
+/* The walk's end fits struct net_ipv6's hdr_len. */
+static_assert(NET_IPV6_HLEN + NET_IPV6_MAX_EXT * IPV6_EXT_LEN_MAX <=
+    UINT16_MAX, "ipv6 hdr_len");
 
 /* End-around carry until the sum fits in 16 bits. */
 static uint32_t

@@ -13,6 +13,7 @@
 #ifndef LAGNIC_NET_PARSE_H
 #define LAGNIC_NET_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,5 +60,13 @@ struct net_frame {
  */
 enum net_verdict net_parse_frame(const uint8_t *buf, size_t len,
     struct net_frame *f);
+
+/* RoCEv2: a whole UDP datagram to port 4791 (the caller checks the IP). */
+static inline bool
+net_frame_is_rocev2(const struct net_frame *f)
+{
+	return (f->flags & (NET_F_PORTS | NET_F_FRAG)) == NET_F_PORTS &&
+	    f->ip_proto == IPPROTO_UDP && f->dport == NET_UDP_PORT_ROCEV2;
+}
 
 #endif

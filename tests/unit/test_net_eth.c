@@ -149,6 +149,10 @@ test_build_errors(void **state)
 	eth.tags[0].pcp = 0;
 	eth.n_tags = 3;
 	assert_int_equal(net_eth_build(buf, sizeof(buf), &eth), -EINVAL);
+	/* a TPID as ethertype would announce a tag that is not there */
+	eth.n_tags = 0;
+	eth.ethertype = ETH_P_8021AD;
+	assert_int_equal(net_eth_build(buf, sizeof(buf), &eth), -EINVAL);
 }
 
 static void

@@ -237,24 +237,6 @@ test_fields(void **state)
 }
 
 static void
-test_rocev2_classification(void **state)
-{
-	struct net_frame f;
-
-	assert_int_equal(net_parse_frame(udp4_rocev2, sizeof(udp4_rocev2),
-	    &f), NET_OK);
-	assert_true(f.flags & NET_F_PORTS);
-	assert_false(f.flags & NET_F_FRAG);
-	assert_int_equal(f.ip_proto, IPPROTO_UDP);
-	assert_int_equal(f.dport, NET_UDP_PORT_ROCEV2);
-	/* the BTH starts at the payload; the padding is not part of it */
-	assert_int_equal(udp4_rocev2[f.payload_off], 0x64);
-	assert_int_equal(f.payload_off + f.payload_len, 46);
-	assert_int_equal(net_udp_csum_check4(udp4_rocev2 + f.l4_off,
-	    f.udp.length, f.ip4.saddr, f.ip4.daddr), NET_OK);
-}
-
-static void
 test_slow_frame_then_pdu(void **state)
 {
 	struct net_lacpdu_info info;
@@ -292,6 +274,43 @@ parse_with(const uint8_t *frame, size_t len, size_t off, uint8_t val,
 	if (off >= 14 && off < 34 && frame[12] == 0x08 && frame[13] == 0x00)
 		ipv4_fix_csum(buf + 14);
 	return net_parse_frame(buf, len, f);
+}
+
+static void
+test_rocev2_classification(void **state)
+{
+	struct net_frame f;
+
+	assert_int_equal(net_parse_frame(udp4_rocev2, sizeof(udp4_rocev2),
+	    &f), NET_OK);
+	assert_true(f.flags & NET_F_PORTS);
+	assert_false(f.flags & NET_F_FRAG);
+	assert_int_equal(f.ip_proto, IPPROTO_UDP);
+	assert_int_equal(f.dport, NET_UDP_PORT_ROCEV2);
+	/* the BTH starts at the payload; the padding is not part of it */
+	assert_int_equal(udp4_rocev2[f.payload_off], 0x64);
+	assert_int_equal(f.payload_off + f.payload_len, 46);
+	assert_int_equal(net_udp_csum_check4(udp4_rocev2 + f.l4_off,
+	    f.udp.length, f.ip4.saddr, f.ip4.daddr), NET_OK);
+	assert_true(net_frame_is_rocev2(&f));
+
+	assert_int_equal(net_parse_frame(udp6_vlan_ext, sizeof(udp6_vlan_ext),
+	    &f), NET_OK);
+	assert_true(net_frame_is_rocev2(&f));
+	/* not: a fragment, TCP or SCTP, another port */
+	assert_int_equal(net_parse_frame(frag4_first, sizeof(frag4_first),
+	    &f), NET_OK);
+	assert_int_equal(f.dport, NET_UDP_PORT_ROCEV2);
+	assert_false(net_frame_is_rocev2(&f));
+	assert_int_equal(parse_with(udp4_rocev2, sizeof(udp4_rocev2), 23,
+	    IPPROTO_TCP, &f), NET_E_TRUNCATED);
+	assert_int_equal(parse_with(udp4_rocev2, sizeof(udp4_rocev2), 23,
+	    IPPROTO_SCTP, &f), NET_OK);
+	assert_false(net_frame_is_rocev2(&f));
+	assert_int_equal(parse_with(udp4_rocev2, sizeof(udp4_rocev2), 37,
+	    0xb8, &f), NET_OK);
+	assert_int_equal(f.dport, 4792);
+	assert_false(net_frame_is_rocev2(&f));
 }
 
 static void
