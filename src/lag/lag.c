@@ -144,6 +144,22 @@ lag_destroy(struct lag *lag)
 	free(lag);
 }
 
+int
+lag_options_set(struct lag *lag, const struct lag_options *opt)
+{
+	if (lag_options_check(opt))
+		return -EINVAL;
+	if (opt->mode != lag->opt.mode)
+		return -EBUSY;
+	/* commit: nothing below may fail */
+	lag->opt = *opt;
+	lag->next_miimon = 0;
+	if (lag->runner->options_changed)
+		lag->runner->options_changed(lag);
+	lag_carrier_update(lag);
+	return 0;
+}
+
 void
 lag_set_event_cb(struct lag *lag, lag_event_fn *fn, void *arg)
 {

@@ -171,6 +171,8 @@ struct lag_runner {
 	/* A slow-protocol frame (LACP, marker); true if consumed. */
 	bool (*rx_control)(struct lag *lag, struct lag_member *m,
 	    struct pkt *pkt);
+	/* lag->opt was changed (same mode): re-evaluate. */
+	void (*options_changed)(struct lag *lag);
 	/* Pick the member for one frame (balance-rr); NULL: use lanes. */
 	struct lag_member *(*tx_pick)(struct lag *lag, struct pkt *pkt);
 	bool tx_broadcast;		/* every distributing member gets a copy */
@@ -211,6 +213,12 @@ int lag_create(struct lag **out, const char *name,
     const struct lag_options *opt, const struct clock *clock,
     struct pkt_pool *ctl_pool);
 void lag_destroy(struct lag *lag);
+/*
+ * Change options at run time. -EINVAL for a value out of range, -EBUSY for
+ * a mode change: the runner is chosen at creation, so a new mode means a
+ * new LAG (which bonding, too, allows only while there are no members).
+ */
+int lag_options_set(struct lag *lag, const struct lag_options *opt);
 void lag_set_event_cb(struct lag *lag, lag_event_fn *fn, void *arg);
 
 /* -EBUSY: port already a member; -ENOSPC: LAG_MEMBERS_MAX reached. */

@@ -133,6 +133,13 @@ ab_link_changed(struct lag *lag, struct lag_member *m)
 		((struct ab_member *)m->runner_priv)->just_added = false;
 }
 
+/* primary or primary_reselect may have changed */
+static void
+ab_options_changed(struct lag *lag)
+{
+	ab_reselect(lag);
+}
+
 const struct lag_runner lag_runner_activebackup = {
 	.name = "active-backup",
 	.mode = LAG_MODE_ACTIVE_BACKUP,
@@ -140,4 +147,5 @@ const struct lag_runner lag_runner_activebackup = {
 	.member_add = ab_member_add,
 	.member_del = ab_member_del,
 	.link_changed = ab_link_changed,
+	.options_changed = ab_options_changed,
 };
