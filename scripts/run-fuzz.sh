@@ -6,7 +6,7 @@
 # $FUZZ_BUILDDIR/fuzz-artifacts/ and can be replayed by passing it to the
 # target binary.
 #
-#   scripts/run-fuzz.sh [target...]	targets: parse_frame slow (default: all)
+#   scripts/run-fuzz.sh [target...]   (parse_frame, slow; default: both)
 #
 # Environment: FUZZ_BUILDDIR (build-fuzz), FUZZ_RUNS (2000000),
 # FUZZ_SEED (1).

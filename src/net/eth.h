@@ -18,7 +18,7 @@
 #define NET_VLAN_MAX_TAGS	2
 #define NET_VLAN_VID_MAX	4095
 #define NET_VLAN_PCP_MAX	7
-#define NET_ETHERTYPE_MIN	0x0600	/* below: an 802.3 length field */
+#define NET_ETHERTYPE_MIN	0x0600	/* below: an 802.3 length */
 
 struct net_eth_hdr {
 	uint8_t  destination_address[ETH_ALEN];

@@ -42,7 +42,7 @@ net_csum_partial(const void *buf, size_t len, uint32_t sum)
 		len -= 2;
 	}
 	if (len)
-		s += (uint32_t)p[0] << 8;	/* odd byte, padded with zero */
+		s += (uint32_t)p[0] << 8;	/* odd byte, zero padded */
 	return csum_fold16(s);
 }
 

@@ -28,11 +28,11 @@
 #define NET_IP_MAXPACKET	65535
 
 struct net_ipv4_hdr {
-	uint8_t  version_ihl;		/* version:4 IHL:4 (32-bit words) */
+	uint8_t  version_ihl;		/* version:4 IHL:4 (in words) */
 	uint8_t  type_of_service;
 	uint16_t total_length;
 	uint16_t identification;
-	uint16_t flags_fragment_offset;	/* flags:3 offset:13 (8 octets) */
+	uint16_t flags_fragment_offset;	/* flags:3 offset:13 (x 8) */
 	uint8_t  time_to_live;
 	uint8_t  protocol;
 	uint16_t header_checksum;
@@ -42,7 +42,7 @@ struct net_ipv4_hdr {
 static_assert(sizeof(struct net_ipv4_hdr) == NET_IPV4_HLEN, "ipv4 header");
 
 struct net_ipv6_hdr {
-	uint32_t version_class_flow;	/* version:4 class:8 flow label:20 */
+	uint32_t version_class_flow;	/* version:4 class:8 flow:20 */
 	uint16_t payload_length;
 	uint8_t  next_header;
 	uint8_t  hop_limit;
@@ -54,7 +54,7 @@ static_assert(sizeof(struct net_ipv6_hdr) == NET_IPV6_HLEN, "ipv6 header");
 /* Hop-by-hop, routing and destination options share this start. */
 struct net_ipv6_opt_hdr {
 	uint8_t next_header;
-	uint8_t hdr_ext_len;		/* 8-octet units, not counting the first */
+	uint8_t hdr_ext_len;		/* 8-octet units after the first */
 } __packed;
 static_assert(sizeof(struct net_ipv6_opt_hdr) == 2, "ipv6 ext header");
 

@@ -38,8 +38,8 @@
 #define NET_MARKER_INFO_LEN		16
 
 /* Actor_State / Partner_State bits (802.1AX-2008 5.4.2.2 m) */
-#define NET_LACP_STATE_ACTIVITY		0x01	/* LACP_Activity: active */
-#define NET_LACP_STATE_TIMEOUT		0x02	/* LACP_Timeout: short */
+#define NET_LACP_STATE_ACTIVITY		0x01	/* LACP_Activity */
+#define NET_LACP_STATE_TIMEOUT		0x02	/* short timeout */
 #define NET_LACP_STATE_AGGREGATION	0x04
 #define NET_LACP_STATE_SYNCHRONIZATION	0x08
 #define NET_LACP_STATE_COLLECTING	0x10
@@ -110,15 +110,15 @@ struct net_lacp_info {
 };
 
 struct net_lacpdu_info {
-	uint8_t version_number;		/* ignored by the builder: always 1 */
+	uint8_t version_number;		/* the builder writes 1 */
 	struct net_lacp_info actor;
 	struct net_lacp_info partner;
 	uint16_t collector_max_delay;
 };
 
 struct net_marker_info {
-	uint8_t  version_number;	/* ignored by the builder: always 1 */
-	uint8_t  tlv_type;		/* NET_MARKER_TLV_INFORMATION/_RESPONSE */
+	uint8_t  version_number;	/* the builder writes 1 */
+	uint8_t  tlv_type;		/* NET_MARKER_TLV_* */
 	uint16_t requester_port;
 	uint8_t  requester_system[ETH_ALEN];
 	uint32_t requester_transaction_id;

@@ -28,7 +28,7 @@ struct net_udp {
 	uint16_t dport;
 	uint16_t length;
 	uint16_t checksum;		/* as received */
-	uint16_t payload_len;		/* length - 8; payload at NET_UDP_HLEN */
+	uint16_t payload_len;		/* length - 8, at NET_UDP_HLEN */
 };
 
 /*

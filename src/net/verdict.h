@@ -16,20 +16,20 @@
 
 /* NAME (NET_E_NAME), counter field, description */
 #define NET_VERDICTS(_)							\
-	_(TRUNCATED,     truncated,						\
+	_(TRUNCATED,     truncated,					\
 	    "frame ends inside a header or before the length it announces") \
 	_(BAD_VERSION,   bad_version,					\
 	    "IP version, or slow protocol version, not valid")		\
 	_(BAD_HDR_LEN,   bad_hdr_len,					\
 	    "header length field below the minimum (IPv4 IHL, TCP offset)") \
 	_(BAD_LENGTH,    bad_length,					\
-	    "length fields disagree (IP total length, UDP length, ...)")	\
+	    "length fields disagree (IP total length, UDP length, ...)") \
 	_(BAD_CHECKSUM,  bad_checksum,  "checksum does not verify")	\
-	_(BAD_ARP,       bad_arp,       "ARP not for Ethernet and IPv4")	\
+	_(BAD_ARP,       bad_arp,       "ARP not for Ethernet and IPv4") \
 	_(BAD_SUBTYPE,   bad_subtype,					\
 	    "slow protocol subtype is not the one expected")		\
 	_(BAD_TLV,       bad_tlv,       "TLV type or length not valid")	\
-	_(TOO_MANY_TAGS, too_many_tags, "more than two VLAN tags")		\
+	_(TOO_MANY_TAGS, too_many_tags, "more than two VLAN tags")	\
 	_(TOO_MANY_EXT,  too_many_ext,					\
 	    "IPv6 extension header chain too long")
 

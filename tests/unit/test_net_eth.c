@@ -155,10 +155,22 @@ test_build_errors(void **state)
 	assert_int_equal(net_eth_build(buf, sizeof(buf), &eth), -EINVAL);
 }
 
+/* The X-macro makes one drop counter per reason. */
+struct drops {
+#define DROP_FIELD(name, field, desc) uint64_t field;
+	NET_VERDICTS(DROP_FIELD)
+#undef DROP_FIELD
+};
+static_assert(sizeof(struct drops) == 8 * (NET_VERDICT_COUNT - 1),
+    "one counter per drop reason");
+
 static void
 test_verdict_names(void **state)
 {
+	struct drops d = { .bad_tlv = 1 };
 	int v;
+
+	assert_int_equal(d.bad_tlv + d.truncated, 1);
 
 	assert_string_equal(net_verdict_name(NET_OK), "OK");
 	assert_string_equal(net_verdict_name(NET_E_TRUNCATED), "TRUNCATED");

@@ -121,7 +121,7 @@ test_csum_ipv6(void **state)
 	assert_int_equal(net_udp_csum_check6(d, sizeof(d), v6_src, v6_dst),
 	    NET_E_BAD_CHECKSUM);
 	assert_int_equal(net_udp_csum_check6(udp6_vlan_ext + U6_OFF, U6_LEN,
-	    v6_dst, v6_src), NET_OK);	/* the sum does not see the order */
+	    v6_dst, v6_src), NET_OK);	/* the sum ignores the order */
 	d[6] = d[7] = 0;	/* no "none" over IPv6 */
 	assert_int_equal(net_udp_csum_check6(d, sizeof(d), v6_src, v6_dst),
 	    NET_E_BAD_CHECKSUM);
