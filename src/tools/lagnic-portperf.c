@@ -14,17 +14,12 @@
  */
 #include <errno.h>
 #include <jansson.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "lib/clock.h"
 #include "tools/portperf.h"
 
-/* Empty rx bursts in a row before rx sleeps in poll(). */
-#define PORTPERF_IDLE_SPINS	64
-#define PORTPERF_POLL_MAX_MS	100
 /* After the last data frame: how long to keep offering it, end markers. */
 #define PORTPERF_FLUSH_NS	(100 * NSEC_PER_MSEC)
 #define PORTPERF_END_GAP_NS	(1 * NSEC_PER_MSEC)
@@ -41,31 +36,6 @@ static const struct perf_tool portperf_tool = {
 };
 
 static const struct clock *const clk = &clock_monotonic;
-
-static void
-sleep_ns(uint64_t ns)
-{
-	struct timespec ts = {
-		.tv_sec = (time_t)(ns / NSEC_PER_SEC),
-		.tv_nsec = (long)(ns % NSEC_PER_SEC),
-	};
-
-	nanosleep(&ts, NULL);
-}
-
-/* Sleep until fd is readable, at most max_ns (rounded up to a ms). */
-static void
-wait_readable(int fd, uint64_t max_ns)
-{
-	uint64_t ms = MIN((max_ns + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC,
-	    (uint64_t)PORTPERF_POLL_MAX_MS);
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-
-	if (fd < 0)
-		sleep_ns(MIN(max_ns, NSEC_PER_MSEC));
-	else
-		poll(&pfd, 1, (int)ms);
-}
 
 /* Buffers for the largest frame the link may carry, a power of two. */
 static uint32_t
@@ -151,14 +121,14 @@ run_tx(const struct perf_opts *o, struct port *port)
 			continue;
 		wait = perf_tx_wait_ns(&pp.tx, now);
 		if (wait > 20 * NSEC_PER_USEC)
-			sleep_ns(MIN(wait, 10 * NSEC_PER_MSEC));
+			perf_sleep_ns(MIN(wait, 10 * NSEC_PER_MSEC));
 	}
 	portperf_tx_flush(&pp);
 	for (unsigned r = 0; r < PERF_END_ROUNDS; r++) {
-		sleep_ns(PORTPERF_END_GAP_NS);
+		perf_sleep_ns(PORTPERF_END_GAP_NS);
 		portperf_tx_end(&pp);
 	}
-	sleep_ns(PORTPERF_LINGER_NS);
+	perf_sleep_ns(PORTPERF_LINGER_NS);
 	portperf_counters(port, &pc);
 	err = perf_report_tx(stdout, &portperf_tool, o, &pp.tx,
 	    portperf_tx_loss(&pp), &pc);
@@ -183,8 +153,8 @@ run_rx(const struct perf_opts *o, struct port *port)
 			idle = 0;
 			continue;
 		}
-		if (++idle >= PORTPERF_IDLE_SPINS)
-			wait_readable(port_fd(port),
+		if (++idle >= PERF_IDLE_SPINS)
+			perf_wait_readable(port_fd(port),
 			    perf_rx_wait_ns(&pp.rx, now));
 	}
 	portperf_counters(port, &pc);

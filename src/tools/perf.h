@@ -40,6 +40,9 @@
 #define PERF_UDP_SPORT_BASE	1024
 #define PERF_END_ROUNDS		3
 #define PERF_WIN_BITS		8192		/* reorder/dup window */
+#define PERF_POLL_MAX_MS	100
+/* Empty rx polls of the ring in a row before sleeping in poll(). */
+#define PERF_IDLE_SPINS		64
 
 enum perf_type { PERF_T_DATA, PERF_T_END, PERF_T_COUNT };
 
@@ -97,6 +100,10 @@ int perf_opts_parse(struct perf_opts *o, const struct perf_tool *tool,
 /* Set by SIGINT/SIGTERM once perf_signals_install() ran. */
 extern volatile int perf_stop;
 int perf_signals_install(void);
+void perf_sleep_ns(uint64_t ns);
+/* Sleep until fd is readable, at most max_ns (at least a ms, at most
+ * PERF_POLL_MAX_MS); with fd < 0 just sleep a little. */
+void perf_wait_readable(int fd, uint64_t max_ns);
 
 /* Frames: a template per flow, then only the perf header changes. */
 void perf_frame_template(uint8_t *buf, uint32_t size, const uint8_t dst[6],

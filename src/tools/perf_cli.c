@@ -1,11 +1,10 @@
-/* perf: the command line every traffic tool shares, and its signals. */
+/* perf: the command line every traffic tool shares. */
 #include "tools/perf.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,8 +25,6 @@ static_assert(ARRAY_SIZE(perf_xdp_mode_names) == PERF_XDP_COUNT,
     "xdp mode names");
 
 static const char *const perf_backends[] = { "afxdp", "afpacket" };
-
-volatile int perf_stop;
 
 enum {
 	OPT_BACKEND = 256, OPT_IF, OPT_SIZE, OPT_DURATION, OPT_COUNT,
@@ -318,22 +315,4 @@ perf_opts_parse(struct perf_opts *o, const struct perf_tool *tool,
 	if (err)
 		return err;
 	return perf_opts_check(o, tool);
-}
-
-static void
-perf_on_signal(int sig)
-{
-	(void)sig;
-	perf_stop = 1;
-}
-
-int
-perf_signals_install(void)
-{
-	struct sigaction sa = { .sa_handler = perf_on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
-		return -errno;
-	return 0;
 }

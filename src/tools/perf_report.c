@@ -65,7 +65,7 @@ report_json_print(FILE *out, json_t *obj, const struct perf_counters *pc)
 {
 	int err = report_counters_json(obj, pc);
 
-	if (!err && json_dumpf(obj, out, JSON_COMPACT | JSON_REAL_PRECISION(6)))
+	if (!err && json_dumpf(obj, out, JSON_COMPACT | JSON_REAL_PRECISION(10)))
 		err = -EIO;
 	if (!err)
 		fputc('\n', out);
