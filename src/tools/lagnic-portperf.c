@@ -179,8 +179,9 @@ run_info(const struct perf_opts *o, const struct port *port)
 		    port->carrier ? "up" : "down");
 		return 0;
 	}
-	obj = json_pack("{s:s, s:s, s:s, s:i, s:s, s:I, s:b}",
-	    "tool", portperf_tool.name, "mode", "info", "if", port->name,
+	obj = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:I, s:b}",
+	    "tool", portperf_tool.name, "mode", "info",
+	    "backend", o->backend, "if", port->name,
 	    "ifindex", port->ifindex, "mac", mac,
 	    "mtu", (json_int_t)port->mtu, "carrier", port->carrier);
 	if (!obj || json_dumpf(obj, stdout, JSON_COMPACT))
