@@ -19,8 +19,8 @@ struct link_info {
 	int ifindex;
 	uint8_t mac[ETH_ALEN_];
 	uint32_t mtu;
-	bool admin_up;
-	bool carrier;
+	bool admin_up;			/* IFF_UP */
+	bool carrier;			/* admin_up and IFF_LOWER_UP */
 };
 
 /* -ENODEV if there is no such interface. */
