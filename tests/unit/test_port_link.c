@@ -62,6 +62,19 @@ test_query_errors(void **state)
 }
 
 static void
+test_afpacket_open_no_interface(void **state)
+{
+	struct port_config cfg = { .ifname = "nosuch-if0" };
+	struct pkt_pool pool;
+	struct port *p = NULL;
+
+	assert_int_equal(pkt_pool_init(&pool, 4, 2048), 0);
+	assert_int_equal(port_open(&p, "afpacket", &cfg, &pool, 0), -ENODEV);
+	assert_null(p);
+	pkt_pool_fini(&pool);
+}
+
+static void
 on_carrier(struct port *port, bool up, void *arg)
 {
 	unsigned *calls = arg;
@@ -101,6 +114,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_query_lo_matches_ioctls),
 		cmocka_unit_test(test_query_errors),
+		cmocka_unit_test(test_afpacket_open_no_interface),
 		cmocka_unit_test(test_monitor_watch_lo),
 	};
 
