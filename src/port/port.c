@@ -16,6 +16,7 @@ static const struct port_ops *const port_backends[] = {
 	&port_afxdp_ops,
 	&port_afpacket_ops,
 	&port_sim_ops,
+	&port_tap_ops,
 };
 
 const struct port_ops *

@@ -1,7 +1,8 @@
 /*
  * The port interface: one physical (or simulated) Ethernet port that the
  * datapath receives from and transmits to in bursts. Backends: "afxdp",
- * "afpacket" and "sim" (an in-memory wire, see sim.h).
+ * "afpacket", "sim" (an in-memory wire, see sim.h) and "tap" (a function
+ * presented to the host, see port_tap.h).
  *
  * Ownership: rx_burst hands out pkts from the port's pool; the caller frees
  * them. tx_burst takes pkts[0..ret) (sent or, if the medium drops them,
@@ -100,8 +101,9 @@ struct port {
 extern const struct port_ops port_sim_ops;
 extern const struct port_ops port_afpacket_ops;
 extern const struct port_ops port_afxdp_ops;
+extern const struct port_ops port_tap_ops;
 
-/* Backend by name ("sim", "afpacket", "afxdp"); NULL if unknown. */
+/* Backend by name ("sim", "afpacket", "afxdp", "tap"); NULL if unknown. */
 const struct port_ops *port_backend_find(const char *name);
 
 /* 0 or -errno; -ENOENT for an unknown backend, -ENODEV for no interface. */

@@ -1,0 +1,17 @@
+/*
+ * The "tap" port backend: a TAP interface that a function (the PF, later
+ * the VFs) presents to the host or to a VM. lagnicd creates it (or attaches
+ * to an existing persistent one) and sets its carrier; the host owns its
+ * addresses and admin state.
+ */
+#ifndef LAGNIC_PORT_PORT_TAP_H
+#define LAGNIC_PORT_PORT_TAP_H
+
+#include <stdbool.h>
+
+#include "port/port.h"
+
+/* TUNSETCARRIER: what the host sees as the interface's carrier. */
+int port_tap_set_carrier(struct port *port, bool up);
+
+#endif
