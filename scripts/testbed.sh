@@ -103,10 +103,13 @@ cmd_exec() {
 		'mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf; exec "$@"' _ "$@"
 }
 
+# The recorded PID is the command's own: every step below exec()s.
 cmd_spawn() {
 	local name=$1 host=$2 log=$3; shift 3
 	record "$name"
-	cmd_exec "$name" "$host" "$@" >"$log" 2>&1 </dev/null &
+	(exec ip netns exec "$(ns_of "$name" "$host")" sh -c \
+		'mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf; exec "$@"' \
+		_ "$@") >"$log" 2>&1 </dev/null &
 	echo $! >>"$STATE/$name/pids"
 	echo $!
 }
