@@ -219,6 +219,22 @@ link_set_mtu(int ifindex, uint32_t mtu)
 }
 
 int
+link_set_admin(int ifindex, bool up)
+{
+	char req[LINK_REQ_BUF];
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+
+	if (ifindex <= 0)
+		return -EINVAL;
+	nlh = link_req_start(req, RTM_NEWLINK, ifindex);
+	ifi = mnl_nlmsg_get_payload(nlh);
+	ifi->ifi_change = IFF_UP;
+	ifi->ifi_flags = up ? IFF_UP : 0;
+	return link_talk(nlh, NULL);
+}
+
+int
 link_promisc_hold(int ifindex)
 {
 	struct packet_mreq mr = {

@@ -27,6 +27,8 @@ struct link_info {
 int link_query(const char *ifname, struct link_info *out);
 int link_set_mac(int ifindex, const uint8_t mac[ETH_ALEN_]);
 int link_set_mtu(int ifindex, uint32_t mtu);
+/* `ip link set IF up|down`. */
+int link_set_admin(int ifindex, bool up);
 
 /*
  * Keep the interface promiscuous while the returned fd is open (a packet

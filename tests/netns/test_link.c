@@ -337,6 +337,34 @@ test_watch_and_query_errors(void **state)
 	testbed_leave(h);
 }
 
+/* link_set_admin is `ip link set down/up`: the monitor sees both. */
+static void
+test_set_admin_down_and_up(void **state)
+{
+	struct fixture *f = *state;
+	struct link_info li;
+	int h;
+
+	assert_int_equal(link_monitor_watch(f->mon, f->p0), 0);
+	h = testbed_enter(&f->tb, "h0");
+	assert_true(h >= 0);
+	assert_int_equal(link_set_admin(f->p0->ifindex, false), 0);
+	assert_int_equal(link_query("eth0", &li), 0);
+	assert_false(li.admin_up);
+	assert_false(li.carrier);
+	testbed_leave(h);
+	wait_carrier(f, f->p0, false);
+
+	h = testbed_enter(&f->tb, "h0");
+	assert_int_equal(link_set_admin(f->p0->ifindex, true), 0);
+	assert_int_equal(link_query("eth0", &li), 0);
+	assert_true(li.admin_up);
+	assert_int_equal(link_set_admin(9999, true), -ENODEV);
+	assert_int_equal(link_set_admin(0, true), -EINVAL);
+	testbed_leave(h);
+	wait_carrier(f, f->p0, true);
+}
+
 int
 main(void)
 {
@@ -348,6 +376,7 @@ main(void)
 		T(test_dellink_carrier_down),
 		T(test_monitor_overrun_resyncs),
 		T(test_watch_and_query_errors),
+		T(test_set_admin_down_and_up),
 	};
 #undef T
 
