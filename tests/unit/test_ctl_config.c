@@ -1,0 +1,560 @@
+/* The config file: teamd's format, bonding's names, lagnic's keys, errors. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "ctl/config.h"
+#include "ctl/options.h"
+
+/* A profile with every mode and hash policy, whatever is built today. */
+static struct nic_caps
+all_caps(void)
+{
+	struct nic_caps caps;
+
+	nic_caps_default(&caps);
+	caps.modes = (1u << LAG_MODE_COUNT) - 1;
+	caps.hash_policies = (1u << LAG_HASH_COUNT) - 1;
+	return caps;
+}
+
+static struct nic_config
+load_caps(const char *text, const struct nic_caps *caps)
+{
+	struct nic_config cfg;
+	struct nic_err err = { 0 };
+	int e = ctl_config_load_string(text, NULL, caps, &cfg, &err);
+
+	if (e)
+		fail_msg("load: %d %s\n%s", e, err.msg, text);
+	return cfg;
+}
+
+static struct nic_config
+load(const char *text)
+{
+	struct nic_caps caps = all_caps();
+
+	return load_caps(text, &caps);
+}
+
+static void
+load_err_caps(const char *text, const struct nic_caps *caps, int code,
+    const char *want)
+{
+	struct nic_config cfg, before;
+	struct nic_err err = { 0 };
+	int e;
+
+	memset(&cfg, 0xa5, sizeof(cfg));
+	before = cfg;
+	e = ctl_config_load_string(text, NULL, caps, &cfg, &err);
+	if (e != code || !strstr(err.msg, want))
+		fail_msg("got %d '%s', want %d '%s'\n%s", e, err.msg, code,
+		    want, text);
+	assert_int_equal(err.code, code);
+	assert_memory_equal(&cfg, &before, sizeof(cfg));	/* untouched */
+}
+
+static void
+load_err(const char *text, int code, const char *want)
+{
+	struct nic_caps caps = all_caps();
+
+	load_err_caps(text, &caps, code, want);
+}
+
+/* The effective config, dumped and loaded back, is the same config. */
+static void
+assert_round_trip(const struct nic_config *cfg)
+{
+	struct nic_caps caps = all_caps();
+	json_t *j = ctl_config_to_json(cfg);
+	char *text;
+	struct nic_config again;
+
+	assert_non_null(j);
+	text = json_dumps(j, JSON_INDENT(2));
+	assert_non_null(text);
+	again = load_caps(text, &caps);
+	assert_memory_equal(cfg, &again, sizeof(again));
+	free(text);
+	json_decref(j);
+}
+
+/* ---- teamd's examples, one per runner ---- */
+
+static void
+test_teamd_roundrobin(void **state)
+{
+	struct nic_config cfg = load("{\"device\": \"team0\", "
+	    "\"runner\": {\"name\": \"roundrobin\"}, "
+	    "\"ports\": {\"eth1\": {}, \"eth2\": {}}}");
+
+	assert_string_equal(cfg.name, "team0");
+	assert_int_equal(cfg.lag.mode, LAG_MODE_BALANCE_RR);
+	assert_int_equal(cfg.lag.packets_per_slave, 1);
+	assert_int_equal(cfg.nports, 2);
+	assert_string_equal(cfg.ports[0].ifname, "eth1");
+	assert_string_equal(cfg.ports[1].ifname, "eth2");
+	assert_int_equal(cfg.ports[0].lacp_port_priority, 255);
+	assert_string_equal(cfg.ports[0].backend, "");
+	assert_round_trip(&cfg);
+}
+
+static void
+test_teamd_random(void **state)
+{
+	struct nic_config cfg = load("{\"runner\": {\"name\": \"random\"}}");
+
+	assert_string_equal(cfg.name, "lag0");
+	assert_int_equal(cfg.lag.mode, LAG_MODE_BALANCE_RR);
+	assert_int_equal(cfg.lag.packets_per_slave, 0);
+	assert_round_trip(&cfg);
+}
+
+static void
+test_teamd_activebackup_prio_sticky(void **state)
+{
+	struct nic_config cfg = load("{\n"
+	    "  \"device\": \"team0\",\n"
+	    "  \"runner\": {\"name\": \"activebackup\"},\n"
+	    "  \"link_watch\": {\"name\": \"ethtool\", \"delay_up\": 2500,\n"
+	    "                 \"delay_down\": 1000},\n"
+	    "  \"ports\": {\"eth1\": {\"prio\": -10, \"sticky\": true},\n"
+	    "            \"eth2\": {\"prio\": 100}}\n"
+	    "}\n");
+
+	assert_int_equal(cfg.lag.mode, LAG_MODE_ACTIVE_BACKUP);
+	assert_int_equal(cfg.lag.updelay, 2500);
+	assert_int_equal(cfg.lag.downdelay, 1000);
+	assert_int_equal(cfg.lag.miimon, 0);
+	assert_string_equal(cfg.lag.primary, "eth2");
+	assert_int_equal(cfg.lag.primary_reselect, LAG_RESELECT_FAILURE);
+	assert_round_trip(&cfg);
+}
+
+static void
+test_teamd_activebackup_hwaddr_and_ties(void **state)
+{
+	struct nic_config cfg = load("{\"runner\": {\"name\": "
+	    "\"activebackup\", \"hwaddr_policy\": \"by_active\"}, "
+	    "\"link_watch\": [{\"name\": \"ethtool\"}], "
+	    "\"ports\": {\"eth1\": {\"prio\": 5}, \"eth2\": {\"prio\": 5, "
+	    "\"sticky\": true}}}");
+
+	assert_int_equal(cfg.lag.fail_over_mac, LAG_FOM_ACTIVE);
+	assert_string_equal(cfg.lag.primary, "");	/* a tie: no primary */
+	assert_int_equal(cfg.lag.primary_reselect, LAG_RESELECT_FAILURE);
+	cfg = load("{\"runner\": {\"name\": \"activebackup\", "
+	    "\"hwaddr_policy\": \"only_active\"}, \"primary\": \"eth1\", "
+	    "\"ports\": {\"eth1\": {\"prio\": 1}, \"eth2\": {\"prio\": 9}}}");
+	assert_int_equal(cfg.lag.fail_over_mac, LAG_FOM_FOLLOW);
+	assert_string_equal(cfg.lag.primary, "eth1");	/* explicit wins */
+	load_err("{\"runner\": {\"hwaddr_policy\": \"any\"}}", -EINVAL,
+	    "runner.hwaddr_policy: unknown value 'any' (same_all, by_active, "
+	    "only_active)");
+}
+
+static void
+test_teamd_loadbalance_tx_hash(void **state)
+{
+	static const struct {
+		const char *hash;
+		enum lag_hash_policy want;
+	} cases[] = {
+		{ "[\"eth\", \"ipv4\", \"ipv6\"]", LAG_HASH_LAYER23 },
+		{ "[\"eth\"]", LAG_HASH_LAYER2 },
+		{ "[\"vlan\", \"eth\"]", LAG_HASH_LAYER2 },
+		{ "[\"l3\"]", LAG_HASH_LAYER23 },
+		{ "[\"ip\", \"tcp\", \"udp\"]", LAG_HASH_LAYER34 },
+		{ "[\"eth\", \"l4\"]", LAG_HASH_LAYER34 },
+		{ "[\"sctp\"]", LAG_HASH_LAYER34 },
+	};
+	char text[256];
+	struct nic_config cfg;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(text, sizeof(text), "{\"runner\": {\"name\": "
+		    "\"loadbalance\", \"tx_hash\": %s}, \"ports\": "
+		    "{\"eth1\": {}, \"eth2\": {}}}", cases[i].hash);
+		cfg = load(text);
+		assert_int_equal(cfg.lag.mode, LAG_MODE_BALANCE_XOR);
+		assert_int_equal(cfg.lag.xmit_hash_policy, cases[i].want);
+	}
+	/* teamd's default tx_hash: eth, ipv4, ipv6 */
+	cfg = load("{\"runner\": {\"name\": \"loadbalance\"}}");
+	assert_int_equal(cfg.lag.xmit_hash_policy, LAG_HASH_LAYER23);
+	cfg = load("{\"runner\": {\"name\": \"loadbalance\"}, "
+	    "\"bond\": {\"xmit_hash_policy\": \"encap3+4\"}}");
+	assert_int_equal(cfg.lag.xmit_hash_policy, LAG_HASH_ENCAP34);
+	assert_round_trip(&cfg);
+	load_err("{\"runner\": {\"name\": \"loadbalance\", "
+	    "\"tx_hash\": [\"eth\", \"ipv4\", \"foo\"]}}", -EINVAL,
+	    "runner.tx_hash[2]: unknown value 'foo'");
+	load_err("{\"runner\": {\"tx_hash\": []}}", -EINVAL,
+	    "runner.tx_hash: empty");
+	load_err("{\"runner\": {\"tx_hash\": \"eth\"}}", -EINVAL,
+	    "runner.tx_hash: expected an array of strings, got a string");
+	load_err("{\"runner\": {\"tx_hash\": [1]}}", -EINVAL,
+	    "runner.tx_hash[0]: expected a string, got an integer");
+	load_err("{\"runner\": {\"name\": \"loadbalance\", \"tx_balancer\": "
+	    "{\"name\": \"basic\"}}}", -EOPNOTSUPP,
+	    "runner.tx_balancer: not supported");
+}
+
+static void
+test_teamd_broadcast_and_notify(void **state)
+{
+	struct nic_config cfg = load("{\"runner\": {\"name\": \"broadcast\"}, "
+	    "\"notify_peers\": {\"count\": 3, \"interval\": 50}, "
+	    "\"ports\": {\"eth1\": {\"queue_id\": 3}}}");
+
+	assert_int_equal(cfg.lag.mode, LAG_MODE_BROADCAST);
+	assert_int_equal(cfg.notify.num_grat_arp, 3);
+	assert_int_equal(cfg.notify.num_unsol_na, 3);
+	assert_int_equal(cfg.notify.peer_notif_delay, 50);
+	assert_int_equal(cfg.ports[0].queue_id, 3);
+	assert_round_trip(&cfg);
+	load_err("{\"notify_peers\": {\"count\": 256}}", -EINVAL,
+	    "notify_peers.count: '256' out of range (0..255)");
+	load_err("{\"notify_peers\": {\"count\": 1}, \"num_grat_arp\": 2}",
+	    -EINVAL, "num_grat_arp: num_grat_arp is already set by "
+	    "notify_peers.count");
+}
+
+static void
+test_teamd_lacp_ports(void **state)
+{
+	struct nic_config cfg = load("{\"ports\": {\"eth1\": {\"lacp_prio\": "
+	    "10, \"lacp_key\": 7}, \"eth2\": {}}}");
+
+	assert_int_equal(cfg.ports[0].lacp_port_priority, 10);
+	assert_int_equal(cfg.ports[0].lacp_port_key, 7);
+	assert_int_equal(cfg.ports[1].lacp_port_priority, 255);
+	assert_int_equal(cfg.ports[1].lacp_port_key, 0);
+	assert_round_trip(&cfg);
+	load_err("{\"ports\": {\"eth1\": {\"lacp_prio\": 65536}}}", -EINVAL,
+	    "ports.eth1.lacp_prio: 65536 out of range (0..65535)");
+	load_err("{\"ports\": {\"eth1\": {\"lacp_key\": -1}}}", -EINVAL,
+	    "ports.eth1.lacp_key: -1 out of range (0..65535)");
+	load_err("{\"runner\": {\"name\": \"lacp\", \"agg_select_policy\": "
+	    "\"port_config\"}}", -EOPNOTSUPP,
+	    "runner.agg_select_policy: port_config is not supported");
+	load_err("{\"runner\": {\"agg_select_policy\": \"best\"}}", -EINVAL,
+	    "unknown value 'best' (lacp_prio, lacp_prio_stable, bandwidth, "
+	    "count, port_config)");
+}
+
+static void
+test_teamd_lacp_runner_mode(void **state)
+{
+	struct nic_caps caps;
+	struct nic_config cfg = load("{\"runner\": {\"name\": \"lacp\"}}");
+
+	assert_int_equal(cfg.lag.mode, LAG_MODE_8023AD);
+	assert_int_equal(cfg.lag.xmit_hash_policy, LAG_HASH_LAYER23);
+	/* a profile without 802.3ad refuses it, naming the mode */
+	nic_caps_default(&caps);
+	caps.modes &= ~(1u << LAG_MODE_8023AD);
+	load_err_caps("{\"runner\": {\"name\": \"lacp\"}}", &caps, -EOPNOTSUPP,
+	    "mode 802.3ad: not supported by this device's profile");
+}
+
+static void
+test_teamd_link_watchers_refused(void **state)
+{
+	load_err("{\"link_watch\": {\"name\": \"arp_ping\", \"interval\": 100,"
+	    " \"target_host\": \"192.168.23.1\"}}", -EOPNOTSUPP,
+	    "link_watch.name: arp_ping is not supported yet");
+	load_err("{\"link_watch\": {\"name\": \"nsna_ping\"}}", -EOPNOTSUPP,
+	    "nsna_ping is not supported yet");
+	load_err("{\"link_watch\": [{\"name\": \"ethtool\"}, {\"name\": "
+	    "\"ethtool\"}]}", -EOPNOTSUPP, "link_watch: 2 link watchers");
+	load_err("{\"link_watch\": [{\"name\": \"arp_ping\"}]}", -EOPNOTSUPP,
+	    "link_watch[0].name: arp_ping");
+	load_err("{\"link_watch\": {\"name\": \"mii\"}}", -EINVAL,
+	    "link_watch.name: unknown value 'mii'");
+	load_err("{\"link_watch\": {\"delay_up\": 10, \"init_wait\": 5}}",
+	    -EOPNOTSUPP, "link_watch.init_wait: not supported");
+	load_err("{\"link_watch\": {\"delay_up\": \"10\"}}", -EINVAL,
+	    "link_watch.delay_up: expected an integer, got a string");
+	load_err("{\"link_watch\": {\"delay_up\": 10}, \"updelay\": 5}",
+	    -EINVAL, "updelay: updelay is already set by link_watch.delay_up");
+	load_err("{\"ports\": {\"eth1\": {\"link_watch\": {\"name\": "
+	    "\"ethtool\"}}}}", -EOPNOTSUPP, "ports.eth1.link_watch: not "
+	    "supported");
+}
+
+static void
+test_teamd_refused_keys(void **state)
+{
+	load_err("{\"hwaddr\": \"02:00:00:00:00:01\"}", -EOPNOTSUPP,
+	    "hwaddr: not supported");
+	load_err("{\"debug_level\": 1}", -EOPNOTSUPP,
+	    "debug_level: not supported");
+	load_err("{\"mcast_rejoin\": {\"count\": 1}}", -EOPNOTSUPP,
+	    "mcast_rejoin: not supported");
+	load_err("{\"runner\": {\"name\": \"activebackup\", \"foo\": 1}}",
+	    -EINVAL, "runner.foo: unknown key");
+	load_err("{\"runner\": {\"name\": \"fancy\"}}", -EINVAL,
+	    "runner.name: unknown value 'fancy' (roundrobin, random, "
+	    "activebackup, loadbalance, broadcast, lacp)");
+	load_err("{\"runner\": {\"min_ports\": 20}}", -EINVAL,
+	    "runner.min_ports: '20' out of range (0..16)");
+	load_err("{\"runner\": {\"active\": 1}}", -EINVAL,
+	    "runner.active: expected true or false, got an integer");
+}
+
+/* ---- bonding's names ---- */
+
+static void
+test_bonding_style(void **state)
+{
+	struct nic_config cfg = load("{\"device\": \"bond0\", \"bond\": "
+	    "{\"mode\": \"active-backup\", \"miimon\": 100, \"updelay\": "
+	    "\"200\", \"primary\": \"eth1\", \"primary_reselect\": 2, "
+	    "\"fail_over_mac\": \"follow\", \"num_grat_arp\": 2}, "
+	    "\"ports\": [\"eth0\", \"eth1\"]}");
+
+	assert_string_equal(cfg.name, "bond0");
+	assert_int_equal(cfg.lag.mode, LAG_MODE_ACTIVE_BACKUP);
+	assert_int_equal(cfg.lag.miimon, 100);
+	assert_int_equal(cfg.lag.updelay, 200);
+	assert_string_equal(cfg.lag.primary, "eth1");
+	assert_int_equal(cfg.lag.primary_reselect, LAG_RESELECT_FAILURE);
+	assert_int_equal(cfg.lag.fail_over_mac, LAG_FOM_FOLLOW);
+	assert_int_equal(cfg.notify.num_grat_arp, 2);
+	assert_int_equal(cfg.nports, 2);
+	assert_round_trip(&cfg);
+	/* the same at the top level, with bonding's numbers */
+	cfg = load("{\"mode\": 2, \"xmit_hash_policy\": 1, "
+	    "\"ports\": [\"eth0\"]}");
+	assert_int_equal(cfg.lag.mode, LAG_MODE_BALANCE_XOR);
+	assert_int_equal(cfg.lag.xmit_hash_policy, LAG_HASH_LAYER34);
+	assert_round_trip(&cfg);
+}
+
+static void
+test_bonding_style_errors(void **state)
+{
+	load_err("{\"bond\": {\"miimon\": -5}}", -EINVAL,
+	    "bond.miimon: '-5' out of range (0..2147483647 ms)");
+	load_err("{\"bond\": {\"miimon\": [1]}}", -EINVAL,
+	    "bond.miimon: expected a string or an integer, got an array");
+	load_err("{\"miimon\": 1.5}", -EINVAL,
+	    "miimon: expected a string or an integer, got a real number");
+	load_err("{\"miimon\": true}", -EINVAL, "miimon: expected");
+	load_err("{\"bond\": {\"mode\": \"balance-alb\"}}", -EOPNOTSUPP,
+	    "bond.mode: balance-alb is not supported");
+	load_err("{\"bond\": {\"arp_interval\": 100}}", -EOPNOTSUPP,
+	    "bond.arp_interval: not supported");
+	load_err("{\"arp_ip_target\": \"10.0.0.1\"}", -EOPNOTSUPP,
+	    "arp_ip_target: not supported");
+	load_err("{\"bond\": {\"backend\": \"sim\"}}", -EINVAL,
+	    "bond.backend: unknown key");
+	load_err("{\"bond\": {\"miimon\": 1}, \"miimon\": 2}", -EINVAL,
+	    "miimon: miimon is already set by bond.miimon");
+	load_err("{\"runner\": {\"name\": \"activebackup\"}, "
+	    "\"bond\": {\"mode\": \"active-backup\"}}", -EINVAL,
+	    "bond.mode: mode is already set by runner.name");
+	load_err("{\"bond\": [1]}", -EINVAL,
+	    "bond: expected an object, got an array");
+}
+
+/* ---- lagnic's keys and a mix of all three ---- */
+
+static void
+test_mixed(void **state)
+{
+	struct nic_config cfg = load("{\n"
+	    "  \"device\": \"lag1\",\n"
+	    "  \"backend\": \"afpacket\", \"xdp_mode\": \"native\",\n"
+	    "  \"mtu\": 1400, \"pf\": false,\n"
+	    "  \"runner\": {\"name\": \"activebackup\"},\n"
+	    "  \"link_watch\": {\"name\": \"ethtool\", \"delay_down\": 50},\n"
+	    "  \"bond\": {\"miimon\": 10, \"fail_over_mac\": \"active\"},\n"
+	    "  \"peer_notif_delay\": 20,\n"
+	    "  \"ports\": [\"a0\", {\"name\": \"a1\", \"backend\": \"sim\",\n"
+	    "             \"queue_id\": 1, \"prio\": 3}]\n"
+	    "}\n");
+
+	assert_string_equal(cfg.name, "lag1");
+	assert_string_equal(cfg.backend, "afpacket");
+	assert_int_equal(cfg.xdp_mode, PORT_XDP_NATIVE);
+	assert_int_equal(cfg.mtu, 1400);
+	assert_false(cfg.pf);
+	assert_int_equal(cfg.lag.mode, LAG_MODE_ACTIVE_BACKUP);
+	assert_int_equal(cfg.lag.downdelay, 50);
+	assert_int_equal(cfg.lag.miimon, 10);
+	assert_int_equal(cfg.lag.fail_over_mac, LAG_FOM_ACTIVE);
+	assert_int_equal(cfg.notify.peer_notif_delay, 20);
+	assert_string_equal(cfg.ports[0].backend, "");
+	assert_string_equal(cfg.ports[1].backend, "sim");
+	assert_int_equal(cfg.ports[1].queue_id, 1);
+	assert_string_equal(cfg.lag.primary, "a1");
+	assert_round_trip(&cfg);
+}
+
+static void
+test_lagnic_key_errors(void **state)
+{
+	load_err("{\"pf\": \"yes\"}", -EINVAL,
+	    "pf: expected true or false, got a string");
+	load_err("{\"backend\": \"dpdk\"}", -EINVAL,
+	    "backend: unknown backend 'dpdk' (afxdp, afpacket or sim)");
+	load_err("{\"ports\": [{\"name\": \"a0\", \"backend\": \"tap\"}]}",
+	    -EINVAL, "ports[0].backend: unknown backend 'tap'");
+	load_err("{\"mtu\": 65536}", -EINVAL, "mtu: '65536' out of range (68..");
+	load_err("{\"xdp_mode\": \"skb\"}", -EINVAL,
+	    "xdp_mode: unknown value 'skb' (auto, native or generic)");
+	load_err("{\"device\": \"a-very-long-name0\"}", -EINVAL,
+	    "device: interface name 'a-very-long-name0' must have 1..15");
+	load_err("{\"device\": 7}", -EINVAL, "device: expected a string");
+	load_err("{\"ports\": [{\"backend\": \"sim\"}]}", -EINVAL,
+	    "ports[0].name: missing");
+	load_err("{\"ports\": [7]}", -EINVAL,
+	    "ports[0]: expected a string or an object, got an integer");
+	load_err("{\"ports\": {\"eth0\": {\"name\": \"eth1\"}}}", -EINVAL,
+	    "ports.eth0.name: unknown key");
+	load_err("{\"ports\": {\"eth/0\": {}}}", -EINVAL, "ports.eth/0: "
+	    "interface name 'eth/0' has a '/'");
+	load_err("{\"ports\": 3}", -EINVAL,
+	    "ports: expected an object or an array, got an integer");
+	load_err("{\"ports\": [\"lag0\"]}", -EINVAL,
+	    "port lag0: is the LAG's own interface");
+	load_err("{\"foo\": 1}", -EINVAL, "foo: unknown key");
+	load_err("{\"ports\": {\"eth0\": {\"foo\": 1}}}", -EINVAL,
+	    "ports.eth0.foo: unknown key");
+	load_err("[]", -EINVAL, "config: expected an object, got an array");
+}
+
+/* ---- structure: syntax, duplicates, the profile ---- */
+
+static void
+test_syntax_errors_give_line_and_column(void **state)
+{
+	load_err("{\n  \"device\": \"x\",\n  \"runner\": {\"name\": }\n}\n",
+	    -EINVAL, "config: line 3, column 22:");
+	load_err("{\"device\": \"x\",}", -EINVAL, "line 1, column");
+	load_err("", -EINVAL, "line 1, column 0:");
+	load_err("{} {}", -EINVAL, "end of file expected");
+	load_err("{\"mtu\": 99999999999999999999}", -EINVAL, "too big");
+}
+
+static void
+test_port_listed_twice(void **state)
+{
+	load_err("{\"ports\": [\"eth0\", \"eth1\", \"eth0\"]}", -EINVAL,
+	    "ports[2]: eth0 is listed twice");
+	load_err("{\"ports\": [\"eth0\", {\"name\": \"eth0\"}]}", -EINVAL,
+	    "ports[1]: eth0 is listed twice");
+	/* in teamd's object form the JSON parser catches it, with a place */
+	load_err("{\"ports\": {\"eth0\": {},\n \"eth0\": {}}}", -EINVAL,
+	    "line 2, column");
+	load_err("{\"ports\": {\"eth0\": {}, \"eth0\": {}}}", -EINVAL,
+	    "duplicate object key");
+	load_err("{\"ports\": [\"a0\"], \"ports\": [\"a1\"]}", -EINVAL,
+	    "duplicate object key");
+}
+
+static void
+test_profile_limits(void **state)
+{
+	struct nic_caps caps = all_caps();
+	char text[1024];
+	size_t n;
+
+	caps.max_ports_per_lag = 2;
+	load_err_caps("{\"ports\": [\"a0\", \"a1\", \"a2\"]}", &caps, -ENOSPC,
+	    "ports: 3 ports exceed the limit max_ports_per_lag=2");
+	load_err_caps("{\"ports\": {\"a0\": {}, \"a1\": {}, \"a2\": {}}}",
+	    &caps, -ENOSPC, "max_ports_per_lag=2");
+	load_caps("{\"ports\": [\"a0\", \"a1\"]}", &caps);
+	caps = all_caps();
+	n = (size_t)snprintf(text, sizeof(text), "{\"ports\": [");
+	for (unsigned i = 0; i <= NIC_PORTS_MAX; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s\"p%u\"",
+		    i ? ", " : "", i);
+	snprintf(text + n, sizeof(text) - n, "]}");
+	load_err_caps(text, &caps, -ENOSPC, "17 ports exceed the limit "
+	    "max_ports_per_lag=16");
+	caps.hash_policies &= ~(1u << LAG_HASH_ENCAP23);
+	load_err_caps("{\"xmit_hash_policy\": \"encap2+3\"}", &caps,
+	    -EOPNOTSUPP, "xmit_hash_policy encap2+3: not supported by this "
+	    "device's profile");
+}
+
+static void
+test_file(void **state)
+{
+	char path[] = "/tmp/test_ctl_config_XXXXXX";
+	struct nic_caps caps = all_caps();
+	struct nic_config cfg;
+	struct nic_err err = { 0 };
+	int fd = mkstemp(path);
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs("{\n  \"runner\": {\"name\": \"activebackup\"},\n"
+	    "  \"ports\": {\"eth1\": {}}\n}\n", f);
+	fclose(f);
+	assert_int_equal(ctl_config_load_file(path, &caps, &cfg, &err), 0);
+	assert_int_equal(cfg.lag.mode, LAG_MODE_ACTIVE_BACKUP);
+
+	f = fopen(path, "w");
+	fputs("{\n  \"runner\": {\"name\": \"activebackup\"},\n"
+	    "  \"bond\": {\"miimon\": \"x\"}\n}\n", f);
+	fclose(f);
+	assert_int_equal(ctl_config_load_file(path, &caps, &cfg, &err),
+	    -EINVAL);
+	assert_true(strncmp(err.msg, path, strlen(path)) == 0);
+	assert_non_null(strstr(err.msg, ": bond.miimon: 'x' out of range"));
+
+	f = fopen(path, "w");
+	fputs("{\n  \"runner\": {\"name\": \"activebackup\"\n}\n", f);
+	fclose(f);
+	assert_int_equal(ctl_config_load_file(path, &caps, &cfg, &err),
+	    -EINVAL);
+	assert_non_null(strstr(err.msg, ": line 4, column"));
+	unlink(path);
+
+	assert_int_equal(ctl_config_load_file(path, &caps, &cfg, &err),
+	    -ENOENT);
+	assert_non_null(strstr(err.msg, "No such file"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_teamd_roundrobin),
+		cmocka_unit_test(test_teamd_random),
+		cmocka_unit_test(test_teamd_activebackup_prio_sticky),
+		cmocka_unit_test(test_teamd_activebackup_hwaddr_and_ties),
+		cmocka_unit_test(test_teamd_loadbalance_tx_hash),
+		cmocka_unit_test(test_teamd_broadcast_and_notify),
+		cmocka_unit_test(test_teamd_lacp_ports),
+		cmocka_unit_test(test_teamd_lacp_runner_mode),
+		cmocka_unit_test(test_teamd_link_watchers_refused),
+		cmocka_unit_test(test_teamd_refused_keys),
+		cmocka_unit_test(test_bonding_style),
+		cmocka_unit_test(test_bonding_style_errors),
+		cmocka_unit_test(test_mixed),
+		cmocka_unit_test(test_lagnic_key_errors),
+		cmocka_unit_test(test_syntax_errors_give_line_and_column),
+		cmocka_unit_test(test_port_listed_twice),
+		cmocka_unit_test(test_profile_limits),
+		cmocka_unit_test(test_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
