@@ -43,6 +43,21 @@ const char *const lag_fail_over_mac_names[] = {
 static_assert(ARRAY_SIZE(lag_fail_over_mac_names) == LAG_FOM_COUNT,
     "fail_over_mac names");
 
+const char *const lag_lacp_rate_names[] = {
+	[LAG_LACP_RATE_SLOW] = "slow",
+	[LAG_LACP_RATE_FAST] = "fast",
+};
+static_assert(ARRAY_SIZE(lag_lacp_rate_names) == LAG_LACP_RATE_COUNT,
+    "lacp_rate names");
+
+const char *const lag_ad_select_names[] = {
+	[LAG_AD_SELECT_STABLE] = "stable",
+	[LAG_AD_SELECT_BANDWIDTH] = "bandwidth",
+	[LAG_AD_SELECT_PORTS] = "count",
+};
+static_assert(ARRAY_SIZE(lag_ad_select_names) == LAG_AD_SELECT_COUNT,
+    "ad_select names");
+
 const char *const lag_link_state_names[] = {
 	[LAG_LINK_S_DOWN] = "down",
 	[LAG_LINK_S_BACK] = "back",
@@ -57,6 +72,7 @@ const char *const lag_event_type_names[] = {
 	[LAG_EV_ACTIVE] = "active",
 	[LAG_EV_CARRIER] = "carrier",
 	[LAG_EV_LANES] = "lanes",
+	[LAG_EV_LACP] = "lacp",
 };
 static_assert(ARRAY_SIZE(lag_event_type_names) == LAG_EV_COUNT,
     "event names");
@@ -78,11 +94,40 @@ lag_options_default(struct lag_options *opt)
 	opt->primary_reselect = LAG_RESELECT_ALWAYS;
 	opt->fail_over_mac = LAG_FOM_NONE;
 	opt->packets_per_slave = 1;
+	opt->lacp.lacp_active = true;
+	opt->lacp.lacp_rate = LAG_LACP_RATE_SLOW;
+	opt->lacp.ad_select = LAG_AD_SELECT_STABLE;
+	opt->lacp.ad_actor_sys_prio = 65535;
+	opt->lacp.coupled_control = true;
+}
+
+/* As bonding: 1..65535, key 0..1023, a unicast system MAC (or zero). */
+static int
+lag_lacp_options_check(const struct lag_lacp_options *o)
+{
+	if (o->lacp_rate >= LAG_LACP_RATE_COUNT ||
+	    o->ad_select >= LAG_AD_SELECT_COUNT || o->ad_actor_sys_prio == 0 ||
+	    o->ad_user_port_key > 1023 || (o->ad_actor_system[0] & 1) ||
+	    o->nports > LAG_MEMBERS_MAX)
+		return -EINVAL;
+	for (unsigned i = 0; i < o->nports; i++) {
+		const struct lag_lacp_port_options *p = &o->ports[i];
+
+		if (!p->port[0] || strnlen(p->port, IF_NAMESIZE) == IF_NAMESIZE ||
+		    (p->has_key && p->user_port_key > 1023))
+			return -EINVAL;
+		for (unsigned j = 0; j < i; j++)
+			if (strcmp(o->ports[j].port, p->port) == 0)
+				return -EINVAL;
+	}
+	return 0;
 }
 
 static int
 lag_options_check(const struct lag_options *opt)
 {
+	if (lag_lacp_options_check(&opt->lacp))
+		return -EINVAL;
 	if (opt->mode >= LAG_MODE_COUNT ||
 	    opt->xmit_hash_policy >= LAG_HASH_COUNT ||
 	    opt->primary_reselect >= LAG_RESELECT_COUNT ||

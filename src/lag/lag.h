@@ -76,6 +76,48 @@ enum lag_link_state {
 };
 extern const char *const lag_link_state_names[];
 
+/* 802.3ad: bonding's lacp_rate, the timeout we ask the partner to use. */
+enum lag_lacp_rate {
+	LAG_LACP_RATE_SLOW,		/* partner sends every 30 s */
+	LAG_LACP_RATE_FAST,		/* every 1 s */
+	LAG_LACP_RATE_COUNT
+};
+extern const char *const lag_lacp_rate_names[];
+
+/* 802.3ad: bonding's ad_select, numbered as there. */
+enum lag_ad_select {
+	LAG_AD_SELECT_STABLE,
+	LAG_AD_SELECT_BANDWIDTH,
+	LAG_AD_SELECT_PORTS,		/* "count" */
+	LAG_AD_SELECT_COUNT
+};
+extern const char *const lag_ad_select_names[];
+
+/* 802.3ad, one member (teamd's per-port lacp_prio and lacp_key). */
+struct lag_lacp_port_options {
+	char port[IF_NAMESIZE];		/* member's name */
+	uint16_t port_priority;		/* 255 */
+	bool has_key;			/* else the LAG's ad_user_port_key */
+	uint16_t user_port_key;		/* 0..1023 */
+};
+
+/* 802.3ad options, bonding's names and defaults. */
+struct lag_lacp_options {
+	bool lacp_active;			/* on */
+	enum lag_lacp_rate lacp_rate;		/* slow */
+	enum lag_ad_select ad_select;		/* stable */
+	uint16_t ad_actor_sys_prio;		/* 65535; 1..65535 */
+	uint16_t ad_user_port_key;		/* 0; 0..1023 */
+	uint8_t ad_actor_system[ETH_ALEN_];	/* zero: the LAG's MAC */
+	bool coupled_control;			/* on */
+	bool lacp_strict;			/* off: an individual port
+						 * carries traffic when there
+						 * is no LACP partner */
+	/* members not listed: port_priority 255, the LAG's key */
+	struct lag_lacp_port_options ports[LAG_MEMBERS_MAX];
+	unsigned nports;
+};
+
 /* Options with bonding's names and defaults. */
 struct lag_options {
 	enum lag_mode mode;			/* balance-rr */
@@ -88,6 +130,7 @@ struct lag_options {
 	enum lag_fail_over_mac fail_over_mac;	/* none */
 	uint32_t packets_per_slave;		/* 1; 0: random member */
 	uint32_t min_links;			/* 0 */
+	struct lag_lacp_options lacp;		/* 802.3ad */
 };
 
 void lag_options_default(struct lag_options *opt);
@@ -100,6 +143,7 @@ enum lag_event_type {
 	LAG_EV_ACTIVE,		/* active member changed (active-backup) */
 	LAG_EV_CARRIER,		/* the LAG itself went up or down */
 	LAG_EV_LANES,		/* lanes were remapped (failover, rebalance) */
+	LAG_EV_LACP,		/* a member's LACP state changed (802.3ad) */
 	LAG_EV_COUNT
 };
 extern const char *const lag_event_type_names[];
@@ -110,6 +154,13 @@ struct lag_event {
 	const struct lag_member *member;	/* LINK, ACTIVE (new; may be NULL) */
 	const struct lag_member *old;		/* ACTIVE: previous, may be NULL */
 	bool up;				/* LINK, CARRIER */
+	struct {				/* LACP (member) */
+		uint8_t actor_old, actor_new;	/* Actor_Oper_Port_State */
+		uint8_t partner_old, partner_new; /* Partner_Oper_Port_State */
+		const char *mux;		/* mux state, new */
+		const char *rx;			/* receive state, new */
+		bool actor_churn, partner_churn;
+	} lacp;
 };
 
 typedef void lag_event_fn(struct lag *lag, const struct lag_event *ev,

@@ -7,7 +7,7 @@ static const struct lag_runner *const lag_runners[LAG_MODE_COUNT] = {
 	[LAG_MODE_ACTIVE_BACKUP] = &lag_runner_activebackup,
 	[LAG_MODE_BALANCE_XOR] = &lag_runner_loadbalance,
 	[LAG_MODE_BROADCAST] = &lag_runner_broadcast,
-	/* 802.3ad: not yet (lag_create says -EOPNOTSUPP) */
+	[LAG_MODE_8023AD] = &lag_runner_lacp,
 };
 
 const struct lag_runner *
