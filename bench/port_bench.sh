@@ -169,10 +169,12 @@ print_table() {
 	done
 }
 
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "port_bench: $DUR s per run, median of $REPS; $(nproc) CPUs ($(uname -r));" \
-	"foreign load now: $(foreign_load)"
+	"foreign load now: $(foreign_load); load average $(loadavg)"
 run_matrix
 print_table
 echo "Gbit/s: L2 frame bytes, no preamble/IFG/FCS. ratio: lagnic/raw Mpps." \
 	"%los: rx loss by sequence (received rows)."
-echo "foreign load after: $(foreign_load); runs flagged (foreign load seen): $FLAGGED"
+echo "foreign load after: $(foreign_load); runs flagged (foreign load seen): $FLAGGED;" \
+	"load average $(loadavg)"
