@@ -6,6 +6,7 @@
  */
 #include "ctl/server_priv.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,7 +14,7 @@
 
 #include "ctl/config.h"
 #include "ctl/options.h"
-#include "ctl/state.h"
+#include "ctl/state_priv.h"
 #include "lib/log.h"
 
 struct ctl_cmd {
@@ -154,6 +155,38 @@ str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+static json_t *
+lower_str(const char *s)
+{
+	char buf[32];
+	size_t i;
+
+	if (!s)
+		return json_null();
+	for (i = 0; s[i] && i + 1 < sizeof(buf); i++)
+		buf[i] = (char)tolower((unsigned char)s[i]);
+	buf[i] = '\0';
+	return json_string(buf);
+}
+
+/* A member's LACP state moved: actor and partner state, machines, churn. */
+static int
+lacp_event_fields(json_t *j, const struct lag_event *ev)
+{
+	json_t *f = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b}",
+	    "actor", ctl_lacp_state_json(ev->lacp.actor_new),
+	    "actor_old", ctl_lacp_state_json(ev->lacp.actor_old),
+	    "partner", ctl_lacp_state_json(ev->lacp.partner_new),
+	    "partner_old", ctl_lacp_state_json(ev->lacp.partner_old),
+	    "mux", lower_str(ev->lacp.mux), "rx", lower_str(ev->lacp.rx),
+	    "actor_churn", ev->lacp.actor_churn,
+	    "partner_churn", ev->lacp.partner_churn);
+	int e = f ? json_object_update(j, f) : -1;
+
+	json_decref(f);
+	return e;
+}
+
 /* The fields of a LAG event after "event" and "port". */
 static int
 lag_event_fields(json_t *j, const struct lag_event *ev)
@@ -168,6 +201,8 @@ lag_event_fields(json_t *j, const struct lag_event *ev)
 		    str_or_null(member_name(ev->old)));
 	case LAG_EV_CARRIER:
 		return json_object_set_new(j, "up", json_boolean(ev->up));
+	case LAG_EV_LACP:
+		return lacp_event_fields(j, ev);
 	default:
 		return 0;
 	}

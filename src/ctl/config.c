@@ -40,7 +40,8 @@
  *  notify_peers.interval      peer_notif_delay
  *  ports.IF.queue_id          the port's queue
  *  ports.IF.lacp_prio         LACP port priority
- *  ports.IF.lacp_key          LACP port key
+ *  ports.IF.lacp_key          LACP port key (APPROXIMATE: 0..1023, the user
+ *                             part of bonding's key; teamd takes 0..65535)
  *  ports.IF.prio              the port with the highest prio, if only one
  *                             has it, becomes primary (APPROXIMATE: teamd
  *                             ranks every port, bonding has one primary)
@@ -581,11 +582,12 @@ ld_port_lacp_prio(struct load *ld, const json_t *v, const char *path)
 	return e;
 }
 
+/* bonding's ad_user_port_key range: the key's upper 10 bits */
 static int
 ld_port_lacp_key(struct load *ld, const json_t *v, const char *path)
 {
 	long long n = 0;
-	int e = get_int(ld, v, path, 0, 65535, &n);
+	int e = get_int(ld, v, path, 0, 1023, &n);
 
 	if (!e)
 		cur_port(ld)->lacp_port_key = (uint16_t)n;

@@ -1,5 +1,5 @@
 /* The state rows and the JSON of show, counters and caps. */
-#include "ctl/state.h"
+#include "ctl/state_priv.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -146,6 +146,12 @@ get_options(const void *o, union ctl_val *v)
 }
 
 static void
+get_lacp_system(const void *o, union ctl_val *v)
+{
+	v->j = ctl_lacp_system_json(view(o)->lag);
+}
+
+static void
 get_lag_tx_no_member(const void *o, union ctl_val *v)
 {
 	v->u = view(o)->lag ? view(o)->lag->cnt.tx_no_member : 0;
@@ -163,6 +169,7 @@ static const struct ctl_state_row lag_rows[] = {
 	{ "carrier", CTL_VAL_BOOL, get_carrier },
 	{ "active", CTL_VAL_STR, get_active },
 	{ "options", CTL_VAL_JSON, get_options },
+	{ "lacp", CTL_VAL_JSON, get_lacp_system },
 };
 
 static const struct ctl_state_row lag_counter_rows[] = {
@@ -261,6 +268,18 @@ get_m_rx_drops(const void *o, union ctl_val *v)
 	v->j = j;
 }
 
+static void
+get_m_lacp(const void *o, union ctl_val *v)
+{
+	v->j = ctl_lacp_port_json(mem(o));
+}
+
+static void
+get_m_lacp_counters(const void *o, union ctl_val *v)
+{
+	v->j = ctl_lacp_counters_json(mem(o));
+}
+
 /* The port's own counters, one getter per PORT_COUNTERS entry. */
 #define PORT_CNT_GETTER(name, desc)					\
 static void								\
@@ -285,6 +304,7 @@ static const struct ctl_state_row member_rows[] = {
 	{ "collecting", CTL_VAL_BOOL, get_m_collecting },
 	{ "distributing", CTL_VAL_BOOL, get_m_distributing },
 	{ "lanes", CTL_VAL_U64, get_m_lanes },
+	{ "lacp", CTL_VAL_JSON, get_m_lacp },
 };
 
 static const struct ctl_state_row member_counter_rows[] = {
@@ -292,6 +312,7 @@ static const struct ctl_state_row member_counter_rows[] = {
 	{ "tx_dropped", CTL_VAL_U64, get_m_tx_dropped },
 	{ "link_failures", CTL_VAL_U64, get_m_link_failures },
 	{ "rx_drops", CTL_VAL_JSON, get_m_rx_drops },
+	{ "lacp", CTL_VAL_JSON, get_m_lacp_counters },
 };
 
 /* ---- the PF ---- */

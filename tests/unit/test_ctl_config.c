@@ -244,13 +244,79 @@ test_teamd_lacp_ports(void **state)
 	load_err("{\"ports\": {\"eth1\": {\"lacp_prio\": 65536}}}", -EINVAL,
 	    "ports.eth1.lacp_prio: 65536 out of range (0..65535)");
 	load_err("{\"ports\": {\"eth1\": {\"lacp_key\": -1}}}", -EINVAL,
-	    "ports.eth1.lacp_key: -1 out of range (0..65535)");
+	    "ports.eth1.lacp_key: -1 out of range (0..1023)");
+	load_err("{\"ports\": {\"eth1\": {\"lacp_key\": 1024}}}", -EINVAL,
+	    "ports.eth1.lacp_key: 1024 out of range (0..1023)");
 	load_err("{\"runner\": {\"name\": \"lacp\", \"agg_select_policy\": "
 	    "\"port_config\"}}", -EOPNOTSUPP,
 	    "runner.agg_select_policy: port_config is not supported");
 	load_err("{\"runner\": {\"agg_select_policy\": \"best\"}}", -EINVAL,
 	    "unknown value 'best' (lacp_prio, lacp_prio_stable, bandwidth, "
 	    "count, port_config)");
+}
+
+static void
+test_teamd_lacp_runner(void **state)
+{
+	struct nic_config cfg = load("{\n"
+	    "  \"device\": \"team0\",\n"
+	    "  \"runner\": {\"name\": \"lacp\", \"active\": false,\n"
+	    "             \"fast_rate\": true, \"sys_prio\": 100,\n"
+	    "             \"min_ports\": 2, \"agg_select_policy\": "
+	    "\"bandwidth\",\n"
+	    "             \"tx_hash\": [\"eth\", \"ipv4\", \"ipv6\", "
+	    "\"tcp\"]},\n"
+	    "  \"link_watch\": {\"name\": \"ethtool\"},\n"
+	    "  \"ports\": {\"eth1\": {}, \"eth2\": {}}\n"
+	    "}\n");
+
+	assert_int_equal(cfg.lag.mode, LAG_MODE_8023AD);
+	assert_false(cfg.lag.lacp.lacp_active);
+	assert_int_equal(cfg.lag.lacp.lacp_rate, LAG_LACP_RATE_FAST);
+	assert_int_equal(cfg.lag.lacp.ad_actor_sys_prio, 100);
+	assert_int_equal(cfg.lag.min_links, 2);
+	assert_int_equal(cfg.lag.lacp.ad_select, LAG_AD_SELECT_BANDWIDTH);
+	assert_int_equal(cfg.lag.xmit_hash_policy, LAG_HASH_LAYER34);
+	assert_round_trip(&cfg);
+	cfg = load("{\"runner\": {\"name\": \"lacp\", \"active\": true, "
+	    "\"fast_rate\": false, \"agg_select_policy\": \"lacp_prio\"}}");
+	assert_true(cfg.lag.lacp.lacp_active);
+	assert_int_equal(cfg.lag.lacp.lacp_rate, LAG_LACP_RATE_SLOW);
+	assert_int_equal(cfg.lag.lacp.ad_select, LAG_AD_SELECT_STABLE);
+	cfg = load("{\"runner\": {\"agg_select_policy\": \"count\"}}");
+	assert_int_equal(cfg.lag.lacp.ad_select, LAG_AD_SELECT_PORTS);
+	load_err("{\"runner\": {\"name\": \"lacp\", \"sys_prio\": 0}}",
+	    -EINVAL, "runner.sys_prio: '0' out of range (1..65535)");
+	load_err("{\"runner\": {\"fast_rate\": \"yes\"}}", -EINVAL,
+	    "runner.fast_rate: expected true or false, got a string");
+	load_err("{\"runner\": {\"fast_rate\": true}, \"lacp_rate\": "
+	    "\"slow\"}", -EINVAL, "lacp_rate: lacp_rate is already set by "
+	    "runner.fast_rate");
+}
+
+/* bonding's 802.3ad options, with numbers and booleans */
+static void
+test_bonding_lacp(void **state)
+{
+	struct nic_config cfg = load("{\"bond\": {\"mode\": 4, "
+	    "\"lacp_rate\": 1, \"ad_select\": \"count\", "
+	    "\"lacp_active\": false, \"ad_actor_sys_prio\": 10, "
+	    "\"ad_user_port_key\": 5, \"ad_actor_system\": "
+	    "\"02:00:00:00:00:01\", \"coupled_control\": \"off\"}}");
+
+	assert_int_equal(cfg.lag.mode, LAG_MODE_8023AD);
+	assert_int_equal(cfg.lag.lacp.lacp_rate, LAG_LACP_RATE_FAST);
+	assert_int_equal(cfg.lag.lacp.ad_select, LAG_AD_SELECT_PORTS);
+	assert_false(cfg.lag.lacp.lacp_active);
+	assert_int_equal(cfg.lag.lacp.ad_actor_sys_prio, 10);
+	assert_int_equal(cfg.lag.lacp.ad_user_port_key, 5);
+	assert_int_equal(cfg.lag.lacp.ad_actor_system[5], 1);
+	assert_false(cfg.lag.lacp.coupled_control);
+	assert_round_trip(&cfg);
+	load_err("{\"bond\": {\"ad_actor_system\": 1}}", -EINVAL,
+	    "bond.ad_actor_system: '1' is not a MAC address");
+	load_err("{\"bond\": {\"lacp_rate\": true}}", -EINVAL,
+	    "bond.lacp_rate: expected a string or an integer, got a boolean");
 }
 
 static void
@@ -543,6 +609,8 @@ main(void)
 		cmocka_unit_test(test_teamd_loadbalance_tx_hash),
 		cmocka_unit_test(test_teamd_broadcast_and_notify),
 		cmocka_unit_test(test_teamd_lacp_ports),
+		cmocka_unit_test(test_teamd_lacp_runner),
+		cmocka_unit_test(test_bonding_lacp),
 		cmocka_unit_test(test_teamd_lacp_runner_mode),
 		cmocka_unit_test(test_teamd_link_watchers_refused),
 		cmocka_unit_test(test_teamd_refused_keys),

@@ -63,8 +63,10 @@ test_table_is_sound(void **state)
 		"mode", "miimon", "updelay", "downdelay", "primary",
 		"primary_reselect", "fail_over_mac", "xmit_hash_policy",
 		"packets_per_slave", "min_links", "num_grat_arp",
-		"num_unsol_na", "peer_notif_delay", "backend", "xdp_mode",
-		"mtu",
+		"num_unsol_na", "peer_notif_delay", "lacp_active",
+		"lacp_rate", "ad_select", "ad_actor_sys_prio",
+		"ad_user_port_key", "ad_actor_system", "coupled_control",
+		"backend", "xdp_mode", "mtu",
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(wanted); i++)
@@ -132,6 +134,59 @@ test_defaults_are_bondings(void **state)
 	assert_string_equal(get(&cfg, "num_unsol_na"), "1");
 	assert_string_equal(get(&cfg, "mtu"), "1500");
 	assert_string_equal(get(&cfg, "xdp_mode"), "auto");
+	assert_string_equal(get(&cfg, "lacp_active"), "on");
+	assert_string_equal(get(&cfg, "lacp_rate"), "slow");
+	assert_string_equal(get(&cfg, "ad_select"), "stable");
+	assert_string_equal(get(&cfg, "ad_actor_sys_prio"), "65535");
+	assert_string_equal(get(&cfg, "ad_user_port_key"), "0");
+	assert_string_equal(get(&cfg, "ad_actor_system"), "00:00:00:00:00:00");
+	assert_string_equal(get(&cfg, "coupled_control"), "on");
+	assert_string_equal(get(&cfg, "lacp_strict"), "off");
+}
+
+static void
+test_lacp_options(void **state)
+{
+	struct nic_config cfg = defaults();
+	static const uint8_t mac[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0x0e };
+
+	set_ok(&cfg, "lacp_active", "off");
+	assert_false(cfg.lag.lacp.lacp_active);
+	set_ok(&cfg, "lacp_active", "1");
+	assert_true(cfg.lag.lacp.lacp_active);
+	set_ok(&cfg, "lacp_rate", "fast");
+	assert_int_equal(cfg.lag.lacp.lacp_rate, LAG_LACP_RATE_FAST);
+	set_ok(&cfg, "lacp_rate", "0");
+	assert_int_equal(cfg.lag.lacp.lacp_rate, LAG_LACP_RATE_SLOW);
+	set_ok(&cfg, "ad_select", "count");
+	assert_int_equal(cfg.lag.lacp.ad_select, LAG_AD_SELECT_PORTS);
+	set_ok(&cfg, "ad_select", "1");
+	assert_int_equal(cfg.lag.lacp.ad_select, LAG_AD_SELECT_BANDWIDTH);
+	set_ok(&cfg, "ad_actor_sys_prio", "1");
+	assert_int_equal(cfg.lag.lacp.ad_actor_sys_prio, 1);
+	set_ok(&cfg, "ad_user_port_key", "1023");
+	assert_int_equal(cfg.lag.lacp.ad_user_port_key, 1023);
+	set_ok(&cfg, "ad_actor_system", "02:AA:bb:cc:dd:0e");
+	assert_memory_equal(cfg.lag.lacp.ad_actor_system, mac, 6);
+	assert_string_equal(get(&cfg, "ad_actor_system"), "02:aa:bb:cc:dd:0e");
+	set_ok(&cfg, "coupled_control", "off");
+	assert_false(cfg.lag.lacp.coupled_control);
+	set_ok(&cfg, "lacp_strict", "on");
+	assert_true(cfg.lag.lacp.lacp_strict);
+
+	set_err("lacp_active", "yes", -EINVAL, "on, off, 1 or 0");
+	set_err("lacp_rate", "2", -EINVAL, "slow or fast (or 0..1)");
+	set_err("lacp_rate", "medium", -EINVAL, "unknown value 'medium'");
+	set_err("ad_select", "3", -EINVAL, "stable, bandwidth or count");
+	set_err("ad_actor_sys_prio", "0", -EINVAL, "1..65535");
+	set_err("ad_actor_sys_prio", "65536", -EINVAL, "1..65535");
+	set_err("ad_user_port_key", "1024", -EINVAL, "0..1023");
+	set_err("ad_actor_system", "01:00:5e:00:00:01", -EINVAL, "multicast");
+	set_err("ad_actor_system", "02:00:00:00:00", -EINVAL, "not a MAC");
+	set_err("ad_actor_system", "02:00:00:00:00:001", -EINVAL, "not a MAC");
+	set_err("ad_actor_system", "02-00-00-00-00-01", -EINVAL, "not a MAC");
+	set_err("ad_actor_system", "2:0:0:0:0:1", -EINVAL, "not a MAC");
+	set_err("lacp_extended_mux", "1", -EOPNOTSUPP, "not supported");
 }
 
 static void
@@ -284,6 +339,7 @@ main(void)
 		cmocka_unit_test(test_every_option_reads_back),
 		cmocka_unit_test(test_defaults_are_bondings),
 		cmocka_unit_test(test_valid_values),
+		cmocka_unit_test(test_lacp_options),
 		cmocka_unit_test(test_numeric_aliases),
 		cmocka_unit_test(test_out_of_range),
 		cmocka_unit_test(test_unknown_name),

@@ -516,6 +516,83 @@ test_monitor_lost(void **state)
 	close(mfd);
 }
 
+static struct nic *
+lacp_nic(struct fixture *f, const char *json)
+{
+	struct nic_env env = { .clock = sim_clock(&f->sim), .sim = &f->sim };
+	struct nic_config cfg;
+	struct nic_err err = { 0 };
+	struct nic *nic;
+
+	assert_int_equal(ctl_config_load_string(json, NULL, &f->caps, &cfg,
+	    &err), 0);
+	if (nic_create(&nic, &cfg, &f->caps, &env, &err))
+		fail_msg("nic_create: %s", err.msg);
+	assert_int_equal(sim_node_add(&f->sim, &(struct sim_node){
+	    .poll = node_poll, .next_deadline = node_deadline,
+	    .arg = nic }), 0);
+	return nic;
+}
+
+static void
+unplug(struct nic *nic)
+{
+	struct nic_config cfg = *nic_config(nic);
+	struct nic_err err = { 0 };
+
+	cfg.nports = 0;
+	assert_int_equal(nic_reconfigure(nic, &cfg, &err), 0);
+}
+
+/* 802.3ad against a partner NIC: the monitor sees LACP state changes. */
+static void
+test_monitor_lacp(void **state)
+{
+	struct fixture *f = *state;
+	struct nic *a, *b, *ab = f->nic;
+	json_t *ev;
+	bool seen = false;
+
+	unplug(ab);			/* the fixture's a0, a1 move to a */
+	a = lacp_nic(f, "{\"device\": \"lagA\", \"backend\": \"sim\", "
+	    "\"pf\": false, \"runner\": {\"name\": \"lacp\", \"fast_rate\": "
+	    "true}, \"ports\": [\"a0\", \"a1\"]}");
+	b = lacp_nic(f, "{\"device\": \"lagB\", \"backend\": \"sim\", "
+	    "\"pf\": false, \"runner\": {\"name\": \"lacp\"}, "
+	    "\"ports\": [\"b0\", \"b1\"]}");
+	close(f->peer);
+	ctl_server_close(f->srv);
+	f->nic = a;
+	server_open(f, false);
+	request_ok(f, "{\"cmd\": \"monitor\"}");
+	sim_run_for(&f->sim, 5 * NSEC_PER_SEC);
+	while (!nothing_pending(f->peer)) {
+		ev = recv_json(f, f->peer);
+		if (strcmp(str(ev, "event"), "lacp") == 0 &&
+		    strcmp(str(ev, "port"), "a0") == 0 &&
+		    strcmp(str(ev, "mux"), "collecting_distributing") == 0) {
+			assert_true(json_is_array(json_object_get(ev,
+			    "partner")));
+			assert_true(json_is_boolean(json_object_get(ev,
+			    "actor_churn")));
+			seen = true;
+		}
+		json_decref(ev);
+	}
+	assert_true(seen);
+	close(f->peer);
+	ctl_server_close(f->srv);
+	unplug(a);
+	unplug(b);
+	sim_fini(&f->sim);
+	nic_destroy(a);
+	nic_destroy(b);
+	/* what teardown closes: a fresh sim, the old NIC, a server */
+	assert_int_equal(sim_init(&f->sim, 1), 0);
+	f->nic = ab;
+	server_open(f, false);
+}
+
 static void
 test_too_many_monitors(void **state)
 {
@@ -729,6 +806,7 @@ main(void)
 		T(test_port_add_del),
 		T(test_monitor),
 		T(test_monitor_lost),
+		T(test_monitor_lacp),
 		T(test_too_many_monitors),
 		T(test_read_only),
 		cmocka_unit_test(test_peer_allowed),

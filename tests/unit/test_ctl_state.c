@@ -209,6 +209,75 @@ test_pf_rows(void **state)
 	json_decref(j);
 }
 
+/* Two NICs in 802.3ad, joined by two sim wires, after negotiation. */
+struct lacp_pair {
+	struct sim sim;
+	struct nic *a, *b;
+};
+
+static struct nic *
+lacp_nic(struct lacp_pair *p, const char *json)
+{
+	struct nic_env env = { .clock = sim_clock(&p->sim), .sim = &p->sim };
+	struct nic_config cfg;
+	struct nic_caps caps;
+	struct nic_err err = { 0 };
+	struct nic *nic;
+
+	golden_caps(&caps);
+	caps.modes |= 1u << LAG_MODE_8023AD;
+	assert_int_equal(ctl_config_load_string(json, NULL, &caps, &cfg,
+	    &err), 0);
+	if (nic_create(&nic, &cfg, &caps, &env, &err))
+		fail_msg("nic_create: %s", err.msg);
+	assert_int_equal(sim_node_add(&p->sim, &(struct sim_node){
+	    .poll = node_poll, .next_deadline = node_deadline,
+	    .arg = nic }), 0);
+	return nic;
+}
+
+static void
+lacp_nic_unplug(struct nic *nic)
+{
+	struct nic_config cfg = *nic_config(nic);
+	struct nic_err err = { 0 };
+
+	cfg.nports = 0;
+	assert_int_equal(nic_reconfigure(nic, &cfg, &err), 0);
+}
+
+static void
+test_lacp(void **state)
+{
+	struct lacp_pair *p = calloc(1, sizeof(*p));
+	struct ctl_view v;
+
+	assert_int_equal(sim_init(&p->sim, 0x1ac9), 0);
+	sim_wire_add(&p->sim, "a0", "b0");
+	sim_wire_add(&p->sim, "a1", "b1");
+	p->a = lacp_nic(p, "{\"device\": \"lagA\", \"backend\": \"sim\", "
+	    "\"pf\": false, \"runner\": {\"name\": \"lacp\", \"fast_rate\": "
+	    "true, \"sys_prio\": 100}, \"bond\": {\"ad_actor_system\": "
+	    "\"02:00:00:00:00:0a\"}, \"ports\": [\"a0\", \"a1\"]}");
+	p->b = lacp_nic(p, "{\"device\": \"lagB\", \"backend\": \"sim\", "
+	    "\"pf\": false, \"runner\": {\"name\": \"lacp\"}, \"bond\": "
+	    "{\"ad_actor_system\": \"02:00:00:00:00:0b\"}, "
+	    "\"ports\": [\"b0\", \"b1\"]}");
+	sim_run_for(&p->sim, 5 * NSEC_PER_SEC);
+	ctl_view_of_nic(&v, p->a);
+	assert_true(v.lag->carrier);
+	assert_golden(ctl_state_show(&v), "show_lacp.json");
+	assert_golden(ctl_state_counters(&v), "counters_lacp.json");
+	/* frames in flight belong to the NICs' pools: ports go first, then
+	 * the sim frees what is in flight, then the pools go */
+	lacp_nic_unplug(p->a);
+	lacp_nic_unplug(p->b);
+	sim_fini(&p->sim);
+	nic_destroy(p->a);
+	nic_destroy(p->b);
+	free(p);
+}
+
 /* No LAG yet (a view of a config only): the rows still render. */
 static void
 test_view_without_lag(void **state)
@@ -239,6 +308,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_pf_rows, setup, teardown),
 		cmocka_unit_test(test_view_without_lag),
+		cmocka_unit_test(test_lacp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
