@@ -46,7 +46,7 @@
 
 /* Actor_State / Partner_State bits (5.4.2.2) */
 #define LACP_STATE_ACTIVITY	NET_LACP_STATE_ACTIVITY
-#define LACP_STATE_TIMEOUT	NET_LACP_STATE_TIMEOUT	/* short timeout */
+#define LACP_STATE_TIMEOUT	NET_LACP_STATE_TIMEOUT	/* short */
 #define LACP_STATE_AGGREGATION	NET_LACP_STATE_AGGREGATION
 #define LACP_STATE_SYNC		NET_LACP_STATE_SYNCHRONIZATION
 #define LACP_STATE_COLLECTING	NET_LACP_STATE_COLLECTING
@@ -162,11 +162,11 @@ struct lacp_params {
 	uint16_t system_priority;	/* Actor_System_Priority */
 	uint8_t system[ETH_ALEN];	/* Actor_System */
 	bool active;			/* LACP_Activity: active */
-	bool short_timeout;		/* LACP_Timeout we ask for (fast rate) */
+	bool short_timeout;		/* LACP_Timeout asked: fast rate */
 	enum lacp_ad_select ad_select;
 	unsigned min_links;
 	bool coupled_control;		/* mux: COLLECTING_DISTRIBUTING */
-	bool strict;			/* no fallback to an individual port */
+	bool strict;			/* no individual port fallback */
 };
 
 /*
@@ -218,7 +218,7 @@ struct lacp_port {
 	bool matched;			/* 802.3ad-2000 choose_Matched */
 	enum lacp_selected selected;
 	struct lacp_aggregator *aggregator;	/* chosen by Selection */
-	bool attached;			/* Attach_Mux_To_Aggregator done */
+	bool attached;			/* Attach_Mux_To_Aggregator */
 	bool actor_churn;
 	bool partner_churn;
 

@@ -104,7 +104,8 @@ lacp_input(struct lacp_port *p, const uint8_t *buf, size_t len, uint64_t now)
 		p->stats.drops[LACP_DROP_SHORT]++;
 		return;
 	}
-	lacp_run(p->sys, now);		/* timers due by now go first */
+	/* no lacp_run() first: an LACPDU that arrives the very nanosecond
+	 * current_while expires counts as in time */
 	switch (buf[0]) {
 	case NET_SLOW_SUBTYPE_LACP:
 		lacp_input_lacpdu(p, buf, len, now);

@@ -258,7 +258,8 @@ lacp_rx_enter(struct lacp_port *p, enum lacp_rx_state s, uint64_t now)
 		 * start current_while_timer(Short Timeout);
 		 * Actor_Oper_Port_State.Expired = TRUE */
 		lacp_state_set(&p->partner_oper.state, LACP_STATE_SYNC, false);
-		lacp_state_set(&p->partner_oper.state, LACP_STATE_TIMEOUT, true);
+		lacp_state_set(&p->partner_oper.state, LACP_STATE_TIMEOUT,
+		    true);
 		lacp_timer_start(&p->current_while_timer, now,
 		    LACP_SHORT_TIMEOUT_TIME);
 		lacp_state_set(actor, LACP_STATE_EXPIRED, true);

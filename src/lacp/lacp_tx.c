@@ -127,12 +127,13 @@ lacp_tx_run(struct lacp_port *p, uint64_t now)
 	enum lacp_tx_state ns;
 
 	while ((ns = lacp_tx_next(p, now, &ev)) != p->tx_state) {
-		if (ns != LACP_TX_S_TRANSMIT && p->tx_state != LACP_TX_S_TRANSMIT)
+		if (ns != LACP_TX_S_TRANSMIT &&
+		    p->tx_state != LACP_TX_S_TRANSMIT)
 			lacp_trace(p, "tx", lacp_tx_state_names[p->tx_state],
 			    lacp_tx_state_names[ns], lacp_tx_event_names[ev]);
 		p->tx_state = ns;
 		lacp_tx_enter(p, ns, now);
 	}
 	if (p->tx_state == LACP_TX_S_OFF)
-		p->ntt = false;		/* set again since: still nothing sent */
+		p->ntt = false;		/* set since, still unsent */
 }

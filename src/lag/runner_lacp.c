@@ -275,9 +275,12 @@ lr_free_port_number(const struct lag *lag, const struct lag_member *self)
 {
 	uint32_t used = 0;
 
-	for (unsigned i = 0; i < lag->nmembers; i++)
+	for (unsigned i = 0; i < lag->nmembers; i++) {
+		const struct lacp_port *p = &lm_of(lag->members[i])->port;
+
 		if (lag->members[i] != self)
-			used |= 1u << lm_of(lag->members[i])->port.actor_port_number;
+			used |= 1u << p->actor_port_number;
+	}
 	for (uint16_t n = 1; n <= LACP_PORTS_MAX; n++)
 		if (!(used & (1u << n)))
 			return n;
