@@ -178,7 +178,8 @@ lx_watch_add(struct lacp_fixture *lx)
 	for (unsigned i = 0; i < lx->sim.nnodes; i++)
 		if (lx->sim.nodes[i].arg == lx) {
 			memmove(&lx->sim.nodes[i], &lx->sim.nodes[i + 1],
-			    (lx->sim.nnodes - i - 1) * sizeof(lx->sim.nodes[0]));
+			    (lx->sim.nnodes - i - 1) *
+			    sizeof(lx->sim.nodes[0]));
 			lx->sim.nnodes--;
 			break;
 		}
@@ -341,6 +342,15 @@ lx_all_in_service(struct lacp_fixture *lx)
 	return true;
 }
 
+bool
+lx_info_eq(const struct net_lacp_info *a, const struct net_lacp_info *b)
+{
+	return a->system_priority == b->system_priority &&
+	    memcmp(a->system, b->system, 6) == 0 && a->key == b->key &&
+	    a->port_priority == b->port_priority && a->port == b->port &&
+	    a->state == b->state;
+}
+
 void
 lx_dump(struct lacp_fixture *lx)
 {
@@ -360,8 +370,9 @@ lx_dump(struct lacp_fixture *lx)
 			    lacp_ptx_state_names[p->ptx_state],
 			    lacp_mux_state_names[p->mux_state],
 			    lacp_selected_names[p->selected],
-			    p->aggregator ? p->aggregator->aggregator_identifier
-			    : 0, p->actor_oper_port_state, p->partner_oper.state,
+			    p->aggregator ?
+			    p->aggregator->aggregator_identifier : 0,
+			    p->actor_oper_port_state, p->partner_oper.state,
 			    p->actor_oper_port_key, p->partner_oper.key,
 			    m->collecting, m->distributing);
 		}

@@ -93,6 +93,8 @@ unsigned lx_count_events(const struct lx_lag *l, enum lag_event_type t);
 bool lx_port_in_service(struct lacp_fixture *lx, enum lx_side s, unsigned i);
 /* Every LACP port of every LAG is in service. */
 bool lx_all_in_service(struct lacp_fixture *lx);
+/* Field by field (the struct has padding). */
+bool lx_info_eq(const struct net_lacp_info *a, const struct net_lacp_info *b);
 /* Every port's states, for a failing test. */
 void lx_dump(struct lacp_fixture *lx);
 
