@@ -1,8 +1,9 @@
 /*
  * The LACP system: its parameters, its ports and aggregators, and the run
- * loop that lets every machine move until none can (5.4.3: the machines
- * share variables and run "as if" in parallel; here in a fixed order,
- * again and again until stable).
+ * loop. The machines of 5.4 share variables and move concurrently; here
+ * they run in a fixed order (receive, periodic, selection, mux), again
+ * and again until none moves, then churn and transmit, so a PDU carries
+ * the state they settled in.
  */
 #include <errno.h>
 
@@ -24,8 +25,9 @@ void
 lacp_trace(const struct lacp_port *p, const char *machine, const char *from,
     const char *to, const char *why)
 {
-	log_debug("lacp port %u: %s %s -> %s (%s)", p->actor_port_number,
-	    machine, from, to, why);
+	log_debug("lacp %s (port %u): %s %s -> %s (%s)",
+	    p->name ? p->name : "?", p->actor_port_number, machine, from, to,
+	    why);
 }
 
 uint16_t

@@ -196,6 +196,7 @@ struct lacp_ops {
 struct lacp_port {
 	struct lacp_system *sys;	/* NULL when not in a system */
 	void *owner;			/* the runner's member */
+	const char *name;		/* for the log; the owner's */
 
 	/* Actor information (5.4.7) */
 	uint16_t actor_port_number;

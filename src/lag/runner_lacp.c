@@ -300,6 +300,7 @@ lr_member_add(struct lag *lag, struct lag_member *m)
 		return err;
 	/* commit: nothing below may fail */
 	p->owner = m;
+	p->name = m->port->name;
 	lm->ev_actor = p->actor_oper_port_state;
 	lm->ev_partner = p->partner_oper.state;
 	lm->ev_mux = p->mux_state;
