@@ -237,8 +237,10 @@ monitor_send(struct ctl_client *c, const json_t *j)
 	int e;
 
 	if (c->lost) {
-		lost = json_pack("{s:s, s:I}", "event", "lost", "count",
-		    (json_int_t)c->lost);
+		lost = json_pack("{s:s, s:I, s:O, s:O}", "event", "lost",
+		    "count", (json_int_t)c->lost,
+		    "ts_ns", json_object_get(j, "ts_ns"),
+		    "time", json_object_get(j, "time"));
 		e = lost ? ctl_client_send(c, lost) : -ENOMEM;
 		json_decref(lost);
 		if (e)

@@ -26,14 +26,6 @@
 
 static struct ratelimit ctl_log_rl = RATELIMIT_INIT;
 
-int
-ctl_socket_path(char *buf, size_t len, const char *name)
-{
-	int n = snprintf(buf, len, "%s/%s.sock", CTL_SOCK_DIR, name);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
 bool
 ctl_peer_allowed(uid_t uid, gid_t gid, const gid_t *groups, unsigned ngroups,
     uid_t self, gid_t group)
@@ -268,6 +260,16 @@ unsigned
 ctl_server_nclients(const struct ctl_server *srv)
 {
 	return srv->nclients;
+}
+
+unsigned
+ctl_server_nmonitors(const struct ctl_server *srv)
+{
+	unsigned n = 0;
+
+	for (const struct ctl_client *c = srv->clients; c; c = c->next)
+		n += c->monitor;
+	return n;
 }
 
 int

@@ -31,11 +31,10 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "ctl/proto.h"
 #include "daemon/nic.h"
 
-#define CTL_REQ_MAX		4096
 #define CTL_CLIENTS_MAX		32
-#define CTL_SOCK_DIR		"/run/lagnic"
 #define CTL_GROUP_NONE		((gid_t)-1)
 
 struct loop;
@@ -49,9 +48,6 @@ struct ctl_server_config {
 	bool read_only;
 	const struct clock *wall;	/* event "time"; NULL: CLOCK_REALTIME */
 };
-
-/* path for a NIC name: CTL_SOCK_DIR/<name>.sock. -ENAMETOOLONG. */
-int ctl_socket_path(char *buf, size_t len, const char *name);
 
 /*
  * Listen on cfg->path (a stale socket file is replaced; one a live daemon
@@ -81,6 +77,8 @@ int ctl_server_attach(struct ctl_server *srv, int fd,
 bool ctl_client_input(struct ctl_client *c);
 
 unsigned ctl_server_nclients(const struct ctl_server *srv);
+/* Connections that receive events. */
+unsigned ctl_server_nmonitors(const struct ctl_server *srv);
 
 /* The access rule on a peer's credentials; self: the daemon's euid. */
 bool ctl_peer_allowed(uid_t uid, gid_t gid, const gid_t *groups,
