@@ -139,12 +139,38 @@ nic_lag_event(struct lag *lag, const struct lag_event *ev, void *arg)
 	    .port = ev->member ? ev->member->port->name : NULL });
 }
 
+/*
+ * The LAG's options with the per-port LACP settings (teamd's lacp_prio and
+ * lacp_key) of the configured ports. A key of 0 means the LAG's
+ * ad_user_port_key: 0 cannot be told from "not set" in the config yet.
+ */
+static void
+nic_lag_options(const struct nic_config *cfg, struct lag_options *opt)
+{
+	*opt = cfg->lag;
+	opt->lacp.nports = 0;
+	for (unsigned i = 0; i < cfg->nports && i < LAG_MEMBERS_MAX; i++) {
+		const struct nic_port_config *pc = &cfg->ports[i];
+		struct lag_lacp_port_options *po =
+		    &opt->lacp.ports[opt->lacp.nports++];
+
+		memset(po, 0, sizeof(*po));
+		strcpy(po->port, pc->ifname);
+		po->port_priority = pc->lacp_port_priority;
+		po->has_key = pc->lacp_port_key != 0;
+		po->user_port_key = pc->lacp_port_key;
+	}
+}
+
 static int
 nic_lag_create(struct nic *nic, const struct nic_config *cfg,
     struct nic_err *err)
 {
-	int e = lag_create(&nic->lag, cfg->name, &cfg->lag, nic->env.clock,
-	    &nic->pool);
+	struct lag_options opt;
+	int e;
+
+	nic_lag_options(cfg, &opt);
+	e = lag_create(&nic->lag, cfg->name, &opt, nic->env.clock, &nic->pool);
 
 	if (e)
 		return nic_err_set(err, e, "cannot create LAG %s: %s",
@@ -384,7 +410,10 @@ nic_lag_apply(struct nic *nic, const struct nic_config *cfg,
 	int e;
 
 	if (cfg->lag.mode == nic->cfg.lag.mode) {
-		e = lag_options_set(nic->lag, &cfg->lag);
+		struct lag_options opt;
+
+		nic_lag_options(cfg, &opt);
+		e = lag_options_set(nic->lag, &opt);
 		return e ? nic_err_set(err, e, "LAG options: %s", strerror(-e)) : 0;
 	}
 	e = nic_lag_create(nic, cfg, err);	/* no ports: checked */

@@ -1,0 +1,98 @@
+#!/bin/bash
+# Two lagnicd hosts joined directly by two veth links, in every mode
+# (802.3ad: the two lagnicd negotiate LACP with each other): lag0 gets
+# carrier, ping and a TCP transfer cross, a link is cut mid-stream and
+# traffic goes on over the other.
+set -euo pipefail
+BUILD=${BUILD:?set BUILD to the meson build dir}
+BACKEND=${BACKEND:-afpacket}
+TB=lmodes$$
+. "$(dirname "$0")/lagnicd_lib.sh"
+trap tb_cleanup EXIT
+
+[ "$(id -u)" -eq 0 ] || fail "needs root (network namespaces)"
+[ -x "$LAGNICD" ] || fail "no $LAGNICD"
+
+# tcp_check BYTES: a transfer h0 -> h1 over lag0, received intact
+tcp_check() {
+	local bytes=$1
+	bg inns h1 python3 "$SRC/tests/netns/tcp_sink.py" 10.77.0.2 5001 \
+		"$bytes" >"$LOGDIR/sink.out" 2>&1
+	local sink=$BG_PID
+	wait_for 5 inns h1 sh -c "ss -ltn | grep -q :5001" ||
+		fail "tcp sink did not listen"
+	inns h0 python3 "$SRC/tests/netns/tcp_source.py" 10.77.0.2 5001 "$bytes" ||
+		fail "tcp source failed"
+	wait "$sink" || fail "tcp sink: $(cat "$LOGDIR/sink.out")"
+}
+
+# tcp_cut_midstream IF: a paced transfer h0 -> h1; cut IF in h0 once 2 MiB
+# have arrived; the transfer must still be running then and end intact.
+tcp_cut_midstream() {
+	local cut=$1 total=12000000 at
+	rm -f "$LOGDIR/progress"
+	bg inns h1 python3 "$SRC/tests/netns/tcp_sink.py" 10.77.0.2 5001 \
+		"$total" "$LOGDIR/progress" >"$LOGDIR/sink.out" 2>&1
+	local sink=$BG_PID
+	wait_for 5 inns h1 sh -c "ss -ltn | grep -q :5001" ||
+		fail "tcp sink did not listen"
+	bg inns h0 python3 "$SRC/tests/netns/tcp_source.py" 10.77.0.2 5001 \
+		"$total" 4000000 >"$LOGDIR/source.out" 2>&1
+	local source=$BG_PID
+	wait_for 10 test -s "$LOGDIR/progress" ||
+		fail "no progress before the cut"
+	wait_for 10 sh -c "[ \$(cat $LOGDIR/progress) -ge 2097152 ]" ||
+		fail "transfer stalled before the cut"
+	inns h0 ip link set "$cut" down
+	at=$(cat "$LOGDIR/progress")
+	[ "$at" -lt "$total" ] || fail "transfer ended before the cut"
+	note "cut $cut at $at of $total bytes"
+	wait "$source" || fail "tcp source: $(cat "$LOGDIR/source.out")"
+	wait "$sink" || fail "tcp sink: $(cat "$LOGDIR/sink.out")"
+}
+
+# lacp_in_sync HOST: every member collecting and distributing with its
+# partner in sync (negotiated, not an individual port)
+lacp_in_sync() {
+	ctl "$1" -j show | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+ok = len(d["members"]) == 2 and all(
+    m["collecting"] and m["distributing"] and
+    m["lacp"]["mux"] == "collecting_distributing" and
+    "synchronization" in m["lacp"]["partner"]["state"]
+    for m in d["members"])
+sys.exit(0 if ok else 1)'
+}
+
+for mode in balance-rr active-backup balance-xor broadcast 802.3ad; do
+	note "mode $mode over $BACKEND"
+	"$TESTBED" pair "$TB" 2
+	extra=()
+	[ "$mode" = 802.3ad ] && extra=(-o lacp_rate=fast -o xmit_hash_policy=layer3+4)
+	for h in h0 h1; do
+		start_lagnicd "$h" -b "$BACKEND" -o "mode=$mode" -o miimon=100 \
+			"${extra[@]}" -p eth0 -p eth1
+	done
+	if [ "$mode" = 802.3ad ]; then
+		for h in h0 h1; do
+			wait_for 15 lacp_in_sync "$h" ||
+				fail "802.3ad: LACP did not negotiate in $h"
+		done
+	fi
+	ip_up h0 10.77.0.1/24
+	ip_up h1 10.77.0.2/24
+	wait_for 5 inns h0 sh -c "ip -br link show lag0 | grep -q LOWER_UP" ||
+		fail "$mode: lag0 has no carrier"
+	inns h0 ping -c 3 -i 0.2 -W 2 10.77.0.2 >/dev/null ||
+		fail "$mode: no ping over lag0"
+	tcp_check 2000000
+	tcp_cut_midstream eth0
+	inns h0 ping -c 3 -i 0.2 -W 2 10.77.0.2 >/dev/null ||
+		fail "$mode: no ping after eth0 was cut"
+	inns h0 ip link set eth1 down
+	wait_for 5 inns h0 sh -c "ip -br link show lag0 | grep -vq LOWER_UP" ||
+		fail "$mode: lag0 kept carrier with every link down"
+	"$TESTBED" down "$TB"
+done
+echo "ok"
