@@ -1,7 +1,10 @@
 #!/bin/bash
-# demo.sh - lagnic's port layer on two veth links: test frames cross each
-# link (lagnic-portperf tx in h0, rx in h1), then link 1 is cut and its
-# carrier reads down. AF_XDP if it works here, else AF_PACKET.
+# demo.sh - part 1, lagnic's port layer on two veth links: test frames
+# cross each link (lagnic-portperf tx in h0, rx in h1), then link 1 is cut
+# and its carrier reads down. AF_XDP if it works here, else AF_PACKET.
+# Part 2, the LAG: lagnicd in h0 and in h1 over both links in 802.3ad;
+# LACP negotiates, the hosts ping each other over lag0, a link is cut and
+# the ping goes on over the other; lagnicctl shows the LAG.
 #
 #   BUILD=build scripts/demo.sh       (build first: ninja -C build; root)
 #
@@ -108,9 +111,51 @@ echo "cutting link 1: ip link set eth1 down, in h0"
 "$TESTBED" exec "$TB" h0 ip link set eth1 down
 carrier h0
 carrier h1
-if [ $ok -eq 0 ]; then
-	echo "done: frames crossed both links; link 1 is now down"
-else
+if [ $ok -ne 0 ]; then
 	echo "FAILED: frames did not cross every link" >&2
+	exit 1
 fi
-exit $ok
+echo "part 1 done: frames crossed both links; link 1 is now down"
+"$TESTBED" exec "$TB" h0 ip link set eth1 up
+
+LAGNICD=$BUILD/lagnicd
+LAGNICCTL=$BUILD/src/cli/lagnicctl
+inns() { local h=$1; shift; "$TESTBED" exec "$TB" "$h" "$@"; }
+ctl() { local h=$1; shift; inns "$h" "$LAGNICCTL" -s "$WORK/$h.sock" "$@"; }
+wait_for() {
+	local end=$((SECONDS + $1)); shift
+	until "$@" >/dev/null 2>&1; do [ $SECONDS -lt $end ] || return 1; sleep 0.1; done
+}
+in_sync() {
+	ctl "$1" -j show | jq -e '[.members[] | select(.distributing and
+	    (.lacp.partner.state | index("synchronization")))] | length == 2'
+}
+
+echo
+echo "part 2: lagnicd in h0 and h1, 802.3ad (LACP fast) over eth0+eth1, $BACKEND"
+for h in h0 h1; do
+	PP_PIDS+=("$("$TESTBED" spawn "$TB" "$h" "$WORK/lagnicd-$h.log" "$LAGNICD" \
+		-s "$WORK/$h.sock" -b "$BACKEND" -o mode=802.3ad -o lacp_rate=fast \
+		-o xmit_hash_policy=layer3+4 -p eth0 -p eth1)")
+done
+for h in h0 h1; do
+	wait_for 10 inns "$h" ip link show lag0 ||
+		{ echo "FAILED: no lag0 in $h" >&2; cat "$WORK/lagnicd-$h.log" >&2; exit 1; }
+done
+inns h0 ip addr add 10.77.0.1/24 dev lag0
+inns h1 ip addr add 10.77.0.2/24 dev lag0
+inns h0 ip link set lag0 up
+inns h1 ip link set lag0 up
+for h in h0 h1; do
+	wait_for 15 in_sync "$h" ||
+		{ echo "FAILED: LACP did not negotiate in $h" >&2; exit 1; }
+done
+echo "LACP: both links collecting and distributing on both hosts"
+inns h0 ping -c 3 -i 0.2 -W 2 10.77.0.2 | grep -E "packets transmitted"
+echo "cutting eth0 in h0; pinging again over what is left:"
+inns h0 ip link set eth0 down
+inns h0 ping -c 3 -i 0.2 -W 2 10.77.0.2 | grep -E "packets transmitted" ||
+	{ echo "FAILED: no ping after the cut" >&2; exit 1; }
+echo "lagnicctl show, in h0:"
+ctl h0 show | sed 's/^/  /'
+echo "done: frames crossed both links; the LAG survived a cut link"
