@@ -219,6 +219,18 @@ link_set_mtu(int ifindex, uint32_t mtu)
 }
 
 int
+link_port_mac_set(struct port *port, const uint8_t mac[ETH_ALEN_])
+{
+	return link_set_mac(port->ifindex, mac);
+}
+
+int
+link_port_mtu_set(struct port *port, uint32_t mtu)
+{
+	return link_set_mtu(port->ifindex, mtu);
+}
+
+int
 link_set_admin(int ifindex, bool up)
 {
 	char req[LINK_REQ_BUF];

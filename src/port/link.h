@@ -27,6 +27,9 @@ struct link_info {
 int link_query(const char *ifname, struct link_info *out);
 int link_set_mac(int ifindex, const uint8_t mac[ETH_ALEN_]);
 int link_set_mtu(int ifindex, uint32_t mtu);
+/* port_ops.mac_set / mtu_set for the backends on a Linux interface. */
+int link_port_mac_set(struct port *port, const uint8_t mac[ETH_ALEN_]);
+int link_port_mtu_set(struct port *port, uint32_t mtu);
 /* `ip link set IF up|down`. */
 int link_set_admin(int ifindex, bool up);
 

@@ -88,16 +88,6 @@ struct port_afpacket {
 	uint32_t tx_room;		/* largest frame a slot holds */
 };
 
-static uint32_t
-round_pow2(uint32_t v)
-{
-	uint32_t p = 1;
-
-	while (p < v)
-		p <<= 1;
-	return p;
-}
-
 static int
 afp_setopt(int fd, int opt, int val)
 {
@@ -131,8 +121,8 @@ afp_ring_size(struct afp_ring *r, uint32_t frames, uint32_t slot,
 {
 	uint32_t per_block;
 
-	r->frame_size = round_pow2(slot);
-	r->block_size = MAX(round_pow2(block_min), r->frame_size);
+	r->frame_size = round_up_pow2(slot);
+	r->block_size = MAX(round_up_pow2(block_min), r->frame_size);
 	per_block = r->block_size / r->frame_size;
 	r->block_nr = MAX((frames + per_block - 1) / per_block, 2u);
 	r->frame_nr = r->block_nr * per_block;
@@ -544,18 +534,6 @@ port_afpacket_fd(struct port *port)
 	return ap->rx_fd;
 }
 
-static int
-port_afpacket_mac_set(struct port *port, const uint8_t mac[ETH_ALEN_])
-{
-	return link_set_mac(port->ifindex, mac);
-}
-
-static int
-port_afpacket_mtu_set(struct port *port, uint32_t mtu)
-{
-	return link_set_mtu(port->ifindex, mtu);
-}
-
 const struct port_ops port_afpacket_ops = {
 	.name = "afpacket",
 	.priv_size = sizeof(struct port_afpacket),
@@ -564,6 +542,6 @@ const struct port_ops port_afpacket_ops = {
 	.rx_burst = port_afpacket_rx_burst,
 	.tx_burst = port_afpacket_tx_burst,
 	.fd = port_afpacket_fd,
-	.mac_set = port_afpacket_mac_set,
-	.mtu_set = port_afpacket_mtu_set,
+	.mac_set = link_port_mac_set,
+	.mtu_set = link_port_mtu_set,
 };

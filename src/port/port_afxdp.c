@@ -97,16 +97,6 @@ static const uint32_t afxdp_xdp_flags[] = {
 	[PORT_XDP_GENERIC] = XDP_FLAGS_SKB_MODE,
 };
 
-static uint32_t
-round_pow2(uint32_t v)
-{
-	uint32_t p = 1;
-
-	while (p < v)
-		p <<= 1;
-	return p;
-}
-
 static size_t
 afxdp_area_size(const struct port_afxdp *pa)
 {
@@ -120,7 +110,7 @@ afxdp_ring_size(uint32_t req, uint32_t def, uint32_t *out)
 
 	if (v > AFXDP_RING_MAX)
 		return -EINVAL;
-	*out = round_pow2(MAX(v, AFXDP_RING_MIN));
+	*out = round_up_pow2(MAX(v, AFXDP_RING_MIN));
 	return 0;
 }
 
@@ -673,12 +663,6 @@ port_afxdp_fd(struct port *port)
 }
 
 static int
-port_afxdp_mac_set(struct port *port, const uint8_t mac[ETH_ALEN_])
-{
-	return link_set_mac(port->ifindex, mac);
-}
-
-static int
 port_afxdp_mtu_set(struct port *port, uint32_t mtu)
 {
 	if (mtu + 18 > AFXDP_RX_FRAME_MAX) {
@@ -697,6 +681,6 @@ const struct port_ops port_afxdp_ops = {
 	.rx_burst = port_afxdp_rx_burst,
 	.tx_burst = port_afxdp_tx_burst,
 	.fd = port_afxdp_fd,
-	.mac_set = port_afxdp_mac_set,
+	.mac_set = link_port_mac_set,
 	.mtu_set = port_afxdp_mtu_set,
 };

@@ -20,16 +20,6 @@ struct port_sim {
 	uint32_t tail;		/* next free slot */
 };
 
-static uint32_t
-round_pow2(uint32_t v)
-{
-	uint32_t p = 1;
-
-	while (p < v)
-		p <<= 1;
-	return p;
-}
-
 /* A locally administered MAC made from the end's position in the world. */
 static void
 sim_end_mac(const struct sim_end *end, uint8_t mac[ETH_ALEN_])
@@ -60,7 +50,7 @@ port_sim_open(struct port *port, const struct port_config *cfg)
 		return -ENODEV;
 	if (end->port)
 		return -EBUSY;
-	ps->size = round_pow2(cfg->rx_ring_size ? cfg->rx_ring_size :
+	ps->size = round_up_pow2(cfg->rx_ring_size ? cfg->rx_ring_size :
 	    SIM_RX_RING_DEFAULT);
 	ps->ring = calloc(ps->size, sizeof(*ps->ring));
 	if (!ps->ring)

@@ -126,18 +126,6 @@ port_tap_fd(struct port *port)
 	return ((struct port_tap *)port->priv)->fd;
 }
 
-static int
-port_tap_mac_set(struct port *port, const uint8_t mac[ETH_ALEN_])
-{
-	return link_set_mac(port->ifindex, mac);
-}
-
-static int
-port_tap_mtu_set(struct port *port, uint32_t mtu)
-{
-	return link_set_mtu(port->ifindex, mtu);
-}
-
 int
 port_tap_set_carrier(struct port *port, bool up)
 {
@@ -158,6 +146,6 @@ const struct port_ops port_tap_ops = {
 	.rx_burst = port_tap_rx_burst,
 	.tx_burst = port_tap_tx_burst,
 	.fd = port_tap_fd,
-	.mac_set = port_tap_mac_set,
-	.mtu_set = port_tap_mtu_set,
+	.mac_set = link_port_mac_set,
+	.mtu_set = link_port_mtu_set,
 };
