@@ -24,16 +24,11 @@ struct port_sim {
 static void
 sim_end_mac(const struct sim_end *end, uint8_t mac[ETH_ALEN_])
 {
-	const struct sim *sim = end->wire->sim;
-	unsigned wire = 0;
-
-	while (sim->wires[wire] != end->wire)
-		wire++;
 	mac[0] = 0x02;
 	mac[1] = 0x51;
 	mac[2] = 0x4d;
 	mac[3] = 0x00;
-	mac[4] = (uint8_t)wire;
+	mac[4] = (uint8_t)end->wire->index;
 	mac[5] = end == &end->wire->end[0] ? 0x0a : 0x0b;
 }
 

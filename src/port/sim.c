@@ -54,6 +54,7 @@ sim_wire_add(struct sim *sim, const char *a, const char *b)
 	if (!w)
 		return NULL;
 	w->sim = sim;
+	w->index = sim->nwires;
 	w->carrier = true;
 	strcpy(w->end[0].name, a);
 	strcpy(w->end[1].name, b);
@@ -94,13 +95,9 @@ sim_node_add(struct sim *sim, const struct sim_node *node)
  * so delivery finds the receiving end after the sender is long gone.
  */
 static uint64_t
-inflight_aux(const struct sim *sim, const struct sim_wire *w, enum sim_dir d)
+inflight_aux(const struct sim_wire *w, enum sim_dir d)
 {
-	unsigned i = 0;
-
-	while (sim->wires[i] != w)
-		i++;
-	return (uint64_t)i << 1 | d;
+	return (uint64_t)w->index << 1 | d;
 }
 
 static void
@@ -109,7 +106,7 @@ enqueue(struct sim_wire *w, enum sim_dir d, struct pkt *pkt, uint64_t delay)
 	struct sim *sim = w->sim;
 	uint64_t at = sim->clock.now + delay;
 
-	if (heap_push(&sim->inflight, at, pkt, inflight_aux(sim, w, d))) {
+	if (heap_push(&sim->inflight, at, pkt, inflight_aux(w, d))) {
 		w->cnt[d].overflow++;
 		pkt_free(pkt);
 	}

@@ -68,6 +68,7 @@ struct sim_end {
 
 struct sim_wire {
 	struct sim *sim;
+	unsigned index;			/* in sim->wires[] */
 	struct sim_end end[2];		/* [0] side A, [1] side B */
 	bool carrier;
 	struct sim_fault fault[SIM_DIR_COUNT];
