@@ -58,3 +58,43 @@ ip_up() {
 	inns "$1" ip addr add "$2" dev lag0
 	inns "$1" ip link set lag0 up
 }
+
+# tcp_cut_midstream ADDR IF: a paced transfer h0 -> h1 (ADDR, on h1); cut
+# IF in h0 once 2 MiB have arrived; the transfer must still be running then
+# and end intact.
+tcp_cut_midstream() {
+	local addr=$1 cut=$2 total=12000000 at
+	rm -f "$LOGDIR/progress"
+	bg inns h1 python3 "$SRC/tests/netns/tcp_sink.py" "$addr" 5001 \
+		"$total" "$LOGDIR/progress" >"$LOGDIR/sink.out" 2>&1
+	local sink=$BG_PID
+	wait_for 5 inns h1 sh -c "ss -ltn | grep -q :5001" ||
+		fail "tcp sink did not listen"
+	bg inns h0 python3 "$SRC/tests/netns/tcp_source.py" "$addr" 5001 \
+		"$total" 4000000 >"$LOGDIR/source.out" 2>&1
+	local source=$BG_PID
+	wait_for 10 test -s "$LOGDIR/progress" ||
+		fail "no progress before the cut"
+	wait_for 10 sh -c "[ \$(cat $LOGDIR/progress) -ge 2097152 ]" ||
+		fail "transfer stalled before the cut"
+	inns h0 ip link set "$cut" down
+	at=$(cat "$LOGDIR/progress")
+	[ "$at" -lt "$total" ] || fail "transfer ended before the cut"
+	note "cut $cut at $at of $total bytes"
+	wait "$source" || fail "tcp source: $(cat "$LOGDIR/source.out")"
+	wait "$sink" || fail "tcp sink: $(cat "$LOGDIR/sink.out")"
+}
+
+# lacp_in_sync HOST: every member collecting and distributing with its
+# partner in sync (negotiated, not an individual port)
+lacp_in_sync() {
+	ctl "$1" -j show | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+ok = len(d["members"]) == 2 and all(
+    m["collecting"] and m["distributing"] and
+    m["lacp"]["mux"] == "collecting_distributing" and
+    "synchronization" in m["lacp"]["partner"]["state"]
+    for m in d["members"])
+sys.exit(0 if ok else 1)'
+}

@@ -35,17 +35,6 @@ for h in h0 h1; do
 		-o xmit_hash_policy=layer3+4 -p eth0 -p eth1
 done
 
-lagnic_in_sync() {
-	ctl "$1" -j show | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-ok = len(d["members"]) == 2 and all(
-    m["distributing"] and m["lacp"]["mux"] == "collecting_distributing" and
-    "synchronization" in m["lacp"]["partner"]["state"]
-    for m in d["members"])
-sys.exit(0 if ok else 1)'
-}
-
 # every member of the switch's bond for host j negotiated and enabled
 ovs_in_sync() {
 	local out
@@ -56,7 +45,7 @@ ovs_in_sync() {
 }
 
 for h in h0 h1; do
-	wait_for 20 lagnic_in_sync "$h" || fail "lagnicd in $h: LACP not in sync"
+	wait_for 20 lacp_in_sync "$h" || fail "lagnicd in $h: LACP not in sync"
 done
 for j in 0 1; do
 	wait_for 20 ovs_in_sync "$j" ||
@@ -68,22 +57,6 @@ ip_up h0 10.78.0.1/24
 ip_up h1 10.78.0.2/24
 inns h0 ping -c 3 -i 0.2 -W 2 10.78.0.2 >/dev/null || fail "no ping through OVS"
 
-total=12000000
-rm -f "$LOGDIR/progress"
-bg inns h1 python3 "$SRC/tests/netns/tcp_sink.py" 10.78.0.2 5001 "$total" \
-	"$LOGDIR/progress" >"$LOGDIR/sink.out" 2>&1
-sink=$BG_PID
-wait_for 5 inns h1 sh -c "ss -ltn | grep -q :5001" || fail "sink did not listen"
-bg inns h0 python3 "$SRC/tests/netns/tcp_source.py" 10.78.0.2 5001 "$total" \
-	4000000 >"$LOGDIR/source.out" 2>&1
-source=$BG_PID
-wait_for 10 sh -c "[ -s $LOGDIR/progress ] && [ \$(cat $LOGDIR/progress) -ge 2097152 ]" ||
-	fail "the stream did not start"
-inns h0 ip link set eth0 down
-at=$(cat "$LOGDIR/progress")
-[ "$at" -lt "$total" ] || fail "stream ended before the cut"
-note "cut h0 eth0 at $at of $total bytes"
-wait "$source" || fail "tcp source: $(cat "$LOGDIR/source.out")"
-wait "$sink" || fail "tcp sink: $(cat "$LOGDIR/sink.out")"
+tcp_cut_midstream 10.78.0.2 eth0
 inns h0 ping -c 3 -i 0.2 -W 2 10.78.0.2 >/dev/null || fail "no ping after the cut"
 echo ok
