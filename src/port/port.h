@@ -42,6 +42,9 @@ struct port_config {
 	uint32_t queue_id;		/* afxdp: the interface queue to bind */
 	enum port_xdp_mode xdp_mode;	/* afxdp only */
 	bool no_promisc;		/* members normally run promiscuous */
+	/* afpacket: the host stack sees received frames too (members
+	 * normally keep it off them, as a bonding slave; stack_mute.h) */
+	bool keep_host_stack;
 	struct sim *sim;		/* sim only: the world the wire is in */
 	const struct clock *clock;	/* rx timestamps; NULL: monotonic */
 };

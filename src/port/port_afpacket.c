@@ -13,7 +13,8 @@
  * The kernel strips a VLAN tag into the frame header (TP_STATUS_VLAN_VALID);
  * we put the tag back so that lagnic sees the frame as it was on the wire.
  * PACKET_IGNORE_OUTGOING: we never see frames sent on the interface,
- * ours or the host stack's.
+ * ours or the host stack's. Unless cfg->keep_host_stack, the host stack
+ * gets none of the received frames (stack_mute.h), as on a bonding slave.
  *
  * TX: a second socket with a TPACKET_V2 TX ring, bound with protocol 0.
  * tx_burst copies each pkt into a free ring slot, marks it
@@ -50,6 +51,7 @@
 #include <linux/if_packet.h>
 
 #include "port/link.h"
+#include "port/stack_mute.h"
 
 #define AFP_RX_RING_DEFAULT	8192	/* frames: a preempted vCPU loses none */
 #define AFP_TX_RING_DEFAULT	2048	/* frames in flight; full = backpressure */
@@ -77,6 +79,7 @@ struct port_afpacket {
 	int rx_fd;
 	int tx_fd;
 	int promisc_fd;			/* -1 with no_promisc */
+	struct port_stack_mute mute;	/* unused with keep_host_stack */
 	struct afp_ring rx;
 	struct afp_ring tx;
 	/* RX walk: the block we are in and how far */
@@ -289,6 +292,12 @@ port_afpacket_open(struct port *port, const struct port_config *cfg)
 			goto fail_close_tx;
 		ap->promisc_fd = err;
 	}
+	ap->mute = (struct port_stack_mute){ .prog_fd = -1, .link_fd = -1 };
+	if (!cfg->keep_host_stack) {
+		err = port_stack_mute(li.ifindex, &ap->mute);
+		if (err)
+			goto fail_unpromisc;
+	}
 	/* commit: nothing below may fail */
 	port->ifindex = li.ifindex;
 	memcpy(port->mac, li.mac, ETH_ALEN_);
@@ -296,6 +305,9 @@ port_afpacket_open(struct port *port, const struct port_config *cfg)
 	port->mtu = li.mtu;
 	port->carrier = li.carrier;
 	return 0;
+fail_unpromisc:
+	if (ap->promisc_fd >= 0)
+		close(ap->promisc_fd);
 fail_close_tx:
 	afp_ring_close(&ap->tx, ap->tx_fd);
 fail_close_rx:
@@ -308,6 +320,7 @@ port_afpacket_close(struct port *port)
 {
 	struct port_afpacket *ap = port->priv;
 
+	port_stack_unmute(&ap->mute);
 	if (ap->promisc_fd >= 0)
 		close(ap->promisc_fd);
 	afp_ring_close(&ap->tx, ap->tx_fd);
