@@ -6,7 +6,7 @@
 # $FUZZ_BUILDDIR/fuzz-artifacts/ and can be replayed by passing it to the
 # target binary.
 #
-#   scripts/run-fuzz.sh [target...]   (parse_frame, slow; default: both)
+#   scripts/run-fuzz.sh [target...]   (parse_frame, slow, roce; default: all)
 #
 # Environment: FUZZ_BUILDDIR (build-fuzz), FUZZ_RUNS (2000000),
 # FUZZ_SEED (1).
@@ -16,7 +16,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${FUZZ_BUILDDIR:-$root/build-fuzz}
 runs=${FUZZ_RUNS:-2000000}
 seed=${FUZZ_SEED:-1}
-targets=${*:-parse_frame slow}
+targets=${*:-parse_frame slow roce}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
