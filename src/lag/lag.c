@@ -6,6 +6,7 @@
 
 #include "lag/hash.h"
 #include "lag/monitor.h"
+#include "lag/probe.h"
 #include "lib/log.h"
 
 const char *const lag_mode_names[] = {
@@ -58,6 +59,25 @@ const char *const lag_ad_select_names[] = {
 static_assert(ARRAY_SIZE(lag_ad_select_names) == LAG_AD_SELECT_COUNT,
     "ad_select names");
 
+const char *const lag_arp_validate_names[] = {
+	[LAG_ARP_VALIDATE_NONE] = "none",
+	[LAG_ARP_VALIDATE_ACTIVE] = "active",
+	[LAG_ARP_VALIDATE_BACKUP] = "backup",
+	[LAG_ARP_VALIDATE_ALL] = "all",
+	[LAG_ARP_VALIDATE_FILTER] = "filter",
+	[LAG_ARP_VALIDATE_FILTER_ACTIVE] = "filter_active",
+	[LAG_ARP_VALIDATE_FILTER_BACKUP] = "filter_backup",
+};
+static_assert(ARRAY_SIZE(lag_arp_validate_names) == LAG_ARP_VALIDATE_COUNT,
+    "arp_validate names");
+
+const char *const lag_arp_all_targets_names[] = {
+	[LAG_ARP_ALL_TARGETS_ANY] = "any",
+	[LAG_ARP_ALL_TARGETS_ALL] = "all",
+};
+static_assert(ARRAY_SIZE(lag_arp_all_targets_names) ==
+    LAG_ARP_ALL_TARGETS_COUNT, "arp_all_targets names");
+
 const char *const lag_link_state_names[] = {
 	[LAG_LINK_S_DOWN] = "down",
 	[LAG_LINK_S_BACK] = "back",
@@ -99,6 +119,7 @@ lag_options_default(struct lag_options *opt)
 	opt->lacp.ad_select = LAG_AD_SELECT_STABLE;
 	opt->lacp.ad_actor_sys_prio = 65535;
 	opt->lacp.coupled_control = true;
+	opt->arp_missed_max = 2;
 }
 
 /* As bonding: 1..65535, key 0..1023, a unicast system MAC (or zero). */
@@ -123,10 +144,65 @@ lag_lacp_options_check(const struct lag_lacp_options *o)
 	return 0;
 }
 
+/* As bonding: no 0.0.0.0, broadcast or multicast; no duplicates. */
+static int
+lag_ipv4_targets_check(const struct lag_ipv4_targets *t)
+{
+	if (t->n > LAG_PROBE_TARGETS_MAX)
+		return -EINVAL;
+	for (unsigned i = 0; i < t->n; i++) {
+		uint32_t a = t->addr[i];
+
+		if (a == 0 || a == 0xffffffffu || (a >> 28) == 0xe)
+			return -EINVAL;
+		for (unsigned j = 0; j < i; j++)
+			if (t->addr[j] == a)
+				return -EINVAL;
+	}
+	return 0;
+}
+
+/* As bonding: no ::, ::1 or multicast; no duplicates. */
+static int
+lag_ipv6_targets_check(const struct lag_ipv6_targets *t)
+{
+	static const uint8_t any[16], loopback[16] = { [15] = 1 };
+
+	if (t->n > LAG_PROBE_TARGETS_MAX)
+		return -EINVAL;
+	for (unsigned i = 0; i < t->n; i++) {
+		const uint8_t *a = t->addr[i];
+
+		if (!memcmp(a, any, 16) || !memcmp(a, loopback, 16) ||
+		    a[0] == 0xff)
+			return -EINVAL;
+		for (unsigned j = 0; j < i; j++)
+			if (!memcmp(t->addr[j], a, 16))
+				return -EINVAL;
+	}
+	return 0;
+}
+
+/* bonding refuses the ARP monitor in 802.3ad (its link is LACP's). */
+static int
+lag_probe_options_check(const struct lag_options *opt)
+{
+	if (opt->arp_validate >= LAG_ARP_VALIDATE_COUNT ||
+	    opt->arp_all_targets >= LAG_ARP_ALL_TARGETS_COUNT ||
+	    opt->arp_missed_max < 1 || opt->arp_missed_max > 255 ||
+	    (opt->arp_interval && opt->mode == LAG_MODE_8023AD))
+		return -EINVAL;
+	if (lag_ipv4_targets_check(&opt->arp_ip_target) ||
+	    lag_ipv6_targets_check(&opt->ns_ip6_target))
+		return -EINVAL;
+	return 0;
+}
+
 static int
 lag_options_check(const struct lag_options *opt)
 {
-	if (lag_lacp_options_check(&opt->lacp))
+	if (lag_lacp_options_check(&opt->lacp) ||
+	    lag_probe_options_check(opt))
 		return -EINVAL;
 	if (opt->mode >= LAG_MODE_COUNT ||
 	    opt->xmit_hash_policy >= LAG_HASH_COUNT ||
@@ -189,20 +265,49 @@ lag_destroy(struct lag *lag)
 	free(lag);
 }
 
+static bool
+lag_probe_options_differ(const struct lag_options *a,
+    const struct lag_options *b)
+{
+	return a->arp_interval != b->arp_interval ||
+	    a->arp_validate != b->arp_validate ||
+	    a->arp_all_targets != b->arp_all_targets ||
+	    a->arp_missed_max != b->arp_missed_max ||
+	    memcmp(&a->arp_ip_target, &b->arp_ip_target,
+	    sizeof(a->arp_ip_target)) ||
+	    memcmp(&a->ns_ip6_target, &b->ns_ip6_target,
+	    sizeof(a->ns_ip6_target));
+}
+
 int
 lag_options_set(struct lag *lag, const struct lag_options *opt)
 {
+	bool probes_changed;
+
 	if (lag_options_check(opt))
 		return -EINVAL;
 	if (opt->mode != lag->opt.mode)
 		return -EBUSY;
 	/* commit: nothing below may fail */
+	probes_changed = lag_probe_options_differ(&lag->opt, opt);
 	lag->opt = *opt;
 	lag->next_miimon = 0;
+	if (probes_changed)
+		lag_probe_reset(lag);
 	if (lag->runner->options_changed)
 		lag->runner->options_changed(lag);
 	lag_carrier_update(lag);
 	return 0;
+}
+
+void
+lag_probe_set_source(struct lag *lag, uint32_t ipv4, const uint8_t *ipv6)
+{
+	lag->probe_src4 = ipv4;
+	if (ipv6)
+		memcpy(lag->probe_src6, ipv6, sizeof(lag->probe_src6));
+	else
+		memset(lag->probe_src6, 0, sizeof(lag->probe_src6));
 }
 
 void
@@ -365,6 +470,7 @@ lag_tick(struct lag *lag)
 	uint64_t now = clock_now(lag->clock);
 
 	lag_monitor_tick(lag, now);
+	lag_probe_tick(lag, now);
 	if (lag->runner->tick)
 		lag->runner->tick(lag, now);
 }
@@ -372,7 +478,8 @@ lag_tick(struct lag *lag)
 uint64_t
 lag_next_deadline(struct lag *lag)
 {
-	uint64_t t = lag_monitor_next_deadline(lag);
+	uint64_t t = MIN(lag_monitor_next_deadline(lag),
+	    lag_probe_next_deadline(lag));
 
 	if (lag->runner->next_deadline)
 		t = MIN(t, lag->runner->next_deadline(lag));

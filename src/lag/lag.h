@@ -93,6 +93,40 @@ enum lag_ad_select {
 };
 extern const char *const lag_ad_select_names[];
 
+/* ARP/NS link probes: bonding's arp_validate, numbered as there. */
+enum lag_arp_validate {
+	LAG_ARP_VALIDATE_NONE,
+	LAG_ARP_VALIDATE_ACTIVE,	/* validate the active member's */
+	LAG_ARP_VALIDATE_BACKUP,	/* validate the backups' */
+	LAG_ARP_VALIDATE_ALL,
+	LAG_ARP_VALIDATE_FILTER,	/* only ARP/ND frames count */
+	LAG_ARP_VALIDATE_FILTER_ACTIVE,
+	LAG_ARP_VALIDATE_FILTER_BACKUP,
+	LAG_ARP_VALIDATE_COUNT
+};
+extern const char *const lag_arp_validate_names[];
+
+/* bonding's arp_all_targets: a validating member is up when any (all)
+ * of the targets answered in time. */
+enum lag_arp_all_targets {
+	LAG_ARP_ALL_TARGETS_ANY,
+	LAG_ARP_ALL_TARGETS_ALL,
+	LAG_ARP_ALL_TARGETS_COUNT
+};
+extern const char *const lag_arp_all_targets_names[];
+
+#define LAG_PROBE_TARGETS_MAX	16	/* bonding's, for each family */
+
+struct lag_ipv4_targets {
+	uint32_t addr[LAG_PROBE_TARGETS_MAX];	/* host order */
+	uint32_t n;
+};
+
+struct lag_ipv6_targets {
+	uint8_t addr[LAG_PROBE_TARGETS_MAX][16];
+	uint32_t n;
+};
+
 /* 802.3ad, one member (teamd's per-port lacp_prio and lacp_key). */
 struct lag_lacp_port_options {
 	char port[IF_NAMESIZE];		/* member's name */
@@ -131,6 +165,13 @@ struct lag_options {
 	uint32_t packets_per_slave;		/* 1; 0: random member */
 	uint32_t min_links;			/* 0 */
 	struct lag_lacp_options lacp;		/* 802.3ad */
+	/* ARP/NS link probes (probe.h); not in 802.3ad, as in bonding */
+	uint32_t arp_interval;			/* ms; 0: off */
+	struct lag_ipv4_targets arp_ip_target;
+	struct lag_ipv6_targets ns_ip6_target;
+	enum lag_arp_validate arp_validate;	/* none */
+	enum lag_arp_all_targets arp_all_targets;	/* any */
+	uint32_t arp_missed_max;		/* 2; 1..255 */
 };
 
 void lag_options_default(struct lag_options *opt);
@@ -190,6 +231,16 @@ struct lag_member_counters {
 	uint64_t tx_packets;
 	uint64_t tx_dropped;	/* port refused or no pool for a copy */
 	uint64_t link_failures;
+	uint64_t probes_tx;	/* ARP requests and NSs sent as probes */
+	uint64_t probes_tx_failed;	/* no buffer, or the port refused */
+	uint64_t probe_replies;	/* validated ARP/ND frames from targets */
+};
+
+/* A member's view of the ARP/NS probes (probe.c). Times 0: never. */
+struct lag_member_probe {
+	uint64_t last_rx;	/* a frame that counts (arp_validate) */
+	uint64_t target_rx[2 * LAG_PROBE_TARGETS_MAX];	/* IPv4 then IPv6 */
+	bool alive;		/* answered within the window */
 };
 
 struct lag_member {
@@ -202,6 +253,7 @@ struct lag_member {
 	bool collecting;		/* rx accepted (set by the runner) */
 	bool distributing;		/* tx eligible (set by the runner) */
 	uint32_t nlanes;		/* lanes mapped to it */
+	struct lag_member_probe probe;
 	struct lag_member_counters cnt;
 	void *runner_priv;
 };
@@ -249,6 +301,10 @@ struct lag {
 	uint8_t mac[ETH_ALEN_];
 	bool carrier;
 	uint64_t next_miimon;
+	uint64_t next_probe;		/* arp_interval */
+	unsigned probe_rr;		/* active-backup without an active */
+	uint32_t probe_src4;		/* the PF's address, host order; 0 */
+	uint8_t probe_src6[16];		/* the PF's address; :: */
 	lag_event_fn *event_cb;
 	void *event_arg;
 	struct lag_counters cnt;
@@ -271,6 +327,9 @@ void lag_destroy(struct lag *lag);
  */
 int lag_options_set(struct lag *lag, const struct lag_options *opt);
 void lag_set_event_cb(struct lag *lag, lag_event_fn *fn, void *arg);
+/* The PF's addresses, the source of ARP/NS probes (0 / NULL: none). */
+void lag_probe_set_source(struct lag *lag, uint32_t ipv4,
+    const uint8_t *ipv6);
 
 /* -EBUSY: port already a member; -ENOSPC: LAG_MEMBERS_MAX reached. */
 int lag_member_add(struct lag *lag, struct port *port);

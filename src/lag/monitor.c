@@ -1,6 +1,7 @@
 #include "lag/monitor.h"
 
 #include "lag/lag.h"
+#include "lag/probe.h"
 
 static bool
 lag_any_member_up(const struct lag *lag)
@@ -37,16 +38,16 @@ ms_to_ns(uint32_t ms)
 }
 
 /*
- * The transition on a carrier report. UP and FAIL count as up for the
- * runner: a member in downdelay keeps carrying traffic, as in bonding.
+ * The transition on what the link looks like now (carrier, and the ARP/NS
+ * probes when they run). UP and FAIL count as up for the runner: a member
+ * in downdelay keeps carrying traffic, as in bonding.
  */
-void
-lag_monitor_carrier(struct lag_member *m, bool up)
+static void
+lag_monitor_input(struct lag_member *m, bool up)
 {
 	struct lag *lag = m->lag;
 	uint64_t now = clock_now(lag->clock);
 
-	m->carrier = up;
 	switch (m->link) {
 	case LAG_LINK_S_UP:
 		if (up)
@@ -79,6 +80,19 @@ lag_monitor_carrier(struct lag_member *m, bool up)
 	case LAG_LINK_S_COUNT:
 		break;
 	}
+}
+
+void
+lag_monitor_carrier(struct lag_member *m, bool up)
+{
+	m->carrier = up;
+	lag_monitor_input(m, up && lag_probe_alive(m));
+}
+
+void
+lag_monitor_reevaluate(struct lag_member *m)
+{
+	lag_monitor_input(m, m->carrier && lag_probe_alive(m));
 }
 
 static void

@@ -17,6 +17,8 @@ enum lag_link_state;
 
 /* The port reported carrier up or down (event or poll). */
 void lag_monitor_carrier(struct lag_member *m, bool up);
+/* The probes' verdict on m changed: run the transition again. */
+void lag_monitor_reevaluate(struct lag_member *m);
 /* Force a link state (member removal); tells the runner if it matters. */
 void lag_monitor_set_link(struct lag_member *m, enum lag_link_state s);
 void lag_monitor_tick(struct lag *lag, uint64_t now);

@@ -4,6 +4,7 @@
  */
 #include "lag/hash.h"
 #include "lag/lag.h"
+#include "lag/probe.h"
 
 #define ETH_P_SLOW_ 0x8809
 
@@ -15,13 +16,14 @@ is_slow_protocol(const struct pkt *pkt)
 }
 
 /*
- * Slow protocols go to the runner whatever the member's state (a port
- * that is not collecting still negotiates); everything else needs a
- * collecting member.
+ * The ARP/NS probes see every frame (a backup's too). Slow protocols go
+ * to the runner whatever the member's state (a port that is not
+ * collecting still negotiates); everything else needs a collecting member.
  */
 enum lag_rx_verdict
 lag_rx(struct lag *lag, struct lag_member *m, struct pkt *pkt)
 {
+	lag_probe_rx(lag, m, pkt);
 	if (is_slow_protocol(pkt)) {
 		if (lag->runner->rx_control &&
 		    lag->runner->rx_control(lag, m, pkt))

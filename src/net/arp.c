@@ -51,16 +51,16 @@ net_arp_build(uint8_t *buf, size_t cap, const struct net_arp *arp)
 }
 
 int
-net_arp_build_garp(uint8_t *buf, size_t cap, const uint8_t mac[ETH_ALEN],
-    uint32_t ip, const struct net_vlan *tags, unsigned n_tags)
+net_arp_build_request(uint8_t *buf, size_t cap, const uint8_t mac[ETH_ALEN],
+    uint32_t spa, uint32_t tpa, const struct net_vlan *tags, unsigned n_tags)
 {
 	struct net_eth eth = {
 		.dst = net_eth_broadcast, .src = mac,
 		.n_tags = n_tags, .ethertype = ETH_P_ARP,
 	};
 	struct net_arp arp = {
-		.op = NET_ARP_OP_REQUEST, .sha = mac, .spa = ip,
-		.tha = arp_zero_mac, .tpa = ip,
+		.op = NET_ARP_OP_REQUEST, .sha = mac, .spa = spa,
+		.tha = arp_zero_mac, .tpa = tpa,
 	};
 	int l2, len;
 
@@ -80,4 +80,11 @@ net_arp_build_garp(uint8_t *buf, size_t cap, const uint8_t mac[ETH_ALEN],
 		len = ETH_ZLEN;
 	}
 	return len;
+}
+
+int
+net_arp_build_garp(uint8_t *buf, size_t cap, const uint8_t mac[ETH_ALEN],
+    uint32_t ip, const struct net_vlan *tags, unsigned n_tags)
+{
+	return net_arp_build_request(buf, cap, mac, ip, ip, tags, n_tags);
 }

@@ -46,6 +46,15 @@ enum net_verdict net_arp_parse(const uint8_t *buf, size_t len,
 int net_arp_build(uint8_t *buf, size_t cap, const struct net_arp *arp);
 
 /*
+ * A whole broadcast ARP request frame: who has tpa, tell spa (0: an ARP
+ * probe, RFC 5227) at mac; behind n_tags VLAN tags, padded to ETH_ZLEN.
+ * Returns the frame length, -ENOSPC or -EINVAL (bad tags).
+ */
+int net_arp_build_request(uint8_t *buf, size_t cap,
+    const uint8_t mac[ETH_ALEN], uint32_t spa, uint32_t tpa,
+    const struct net_vlan *tags, unsigned n_tags);
+
+/*
  * A whole gratuitous ARP frame for (mac, ip): broadcast, a request with
  * sender and target protocol address ip and a zero target hardware
  * address, behind n_tags VLAN tags, padded to ETH_ZLEN. Returns the frame

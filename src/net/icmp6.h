@@ -63,4 +63,23 @@ int net_icmp6_build_unsol_na(uint8_t *buf, size_t cap,
     const uint8_t mac[ETH_ALEN], const uint8_t addr[NET_IPV6_ALEN],
     const struct net_vlan *tags, unsigned n_tags);
 
+/*
+ * A whole Neighbor Solicitation frame for target: from saddr (:: for a
+ * probe without an address: then no source link-layer option, RFC 4861
+ * 4.3) to target's solicited-node multicast group, hop limit 255, behind
+ * n_tags VLAN tags. Returns the frame length, -ENOSPC or -EINVAL.
+ */
+int net_icmp6_build_ns(uint8_t *buf, size_t cap, const uint8_t mac[ETH_ALEN],
+    const uint8_t saddr[NET_IPV6_ALEN], const uint8_t target[NET_IPV6_ALEN],
+    const struct net_vlan *tags, unsigned n_tags);
+
+/*
+ * An NS or NA message at icmp (len bytes to the end of the IPv6 payload):
+ * its type and target address (pointing into icmp). NET_E_TRUNCATED, or
+ * NET_E_BAD_SUBTYPE for another ICMPv6 message. The checksum is the
+ * caller's (net_icmp6_csum_check).
+ */
+enum net_verdict net_icmp6_nd_parse(const uint8_t *icmp, size_t len,
+    uint8_t *type, const uint8_t **target);
+
 #endif
