@@ -1,10 +1,18 @@
 #!/bin/bash
 # failover.sh - how long a stream stops when the link carrying it is cut,
 # for lagnic's LAG and, on the same links in the same run, Open vSwitch's
-# userspace bond.
+# userspace bond and DPDK's bonding PMD (testpmd).
 #
 #   bench/failover.sh [TRIALS]   (default 20; env BUILD, BACKEND, RATE,
 #                                 MODE=active-backup|802.3ad)
+#
+# DPDK (mode 1 for active-backup, 4 for 802.3ad; testpmd flowgen sends one
+# flow, unpaced): its members (af_packet/af_xdp) report no link state, so
+# each trial waits at most DPDK_TIMEOUT_S and the row says how many trials
+# saw no failover in that time; DPDK_LONG_S > 0 adds one trial per side
+# that waits that long, to see what it does in the end (802.3ad: the LACP
+# timeout). Env: DPDK_TRIALS (3), DPDK_TIMEOUT_S (5), DPDK_PMD (af_packet),
+# DPDK_LONG_S (120 for 802.3ad, 0 for active-backup), DPDK=0 skips it.
 #
 # 802.3ad: h1 runs a LACP partner too (lagnicd on afpacket, so that the
 # probe's packet sockets still see every frame; OVS: lagnicd as well).
@@ -29,8 +37,17 @@ TB=lfail$$
 TESTBED=$SRC/scripts/testbed.sh
 PEERS=${PEERS:-$SRC/../shared/peers}
 LOG=$(mktemp -d /tmp/lagnic-failover.XXXXXX)
+DPDK=${DPDK:-1}
+DPDK_TRIALS=${DPDK_TRIALS:-3}
+DPDK_TIMEOUT_S=${DPDK_TIMEOUT_S:-5}
+DPDK_PMD=${DPDK_PMD:-af_packet}
+DPDK_MODE=1 DPDK_LONG_DEFAULT=0
+if [ "$MODE" = 802.3ad ]; then DPDK_MODE=4 DPDK_LONG_DEFAULT=120; fi
+DPDK_LONG_S=${DPDK_LONG_S:-$DPDK_LONG_DEFAULT}
 
 cleanup() {
+	[ -x "$PEERS/dpdk-bond.sh" ] &&
+		"$PEERS/dpdk-bond.sh" stop "$TB-h0" >/dev/null 2>&1 || true
 	[ -x "$PEERS/ovs-lacp-switch.sh" ] &&
 		"$PEERS/ovs-lacp-switch.sh" "$TB-h0" - - stop >/dev/null 2>&1 || true
 	"$TESTBED" down "$TB" >/dev/null 2>&1 || true
@@ -77,13 +94,100 @@ start_lagnic() {
 start_ovs() {
 	if [ "$MODE" = 802.3ad ]; then
 		BOND_MODE=balance-tcp LACP=active LACP_TIME=fast \
-			"$PEERS/ovs-lacp-switch.sh" "$TB-h0" eth0 eth1 >/dev/null
+			"$PEERS/ovs-lacp-switch.sh" "$TB-h0" eth0 eth1 >/dev/null 2>>"$LOG/ovs.log"
 	else
 		BOND_MODE=active-backup LACP=off "$PEERS/ovs-lacp-switch.sh" \
-			"$TB-h0" eth0 eth1 >/dev/null
+			"$TB-h0" eth0 eth1 >/dev/null 2>>"$LOG/ovs.log"
 	fi
 	inns h0 ip link set br0 up
 	echo br0
+}
+
+# DPDK testpmd in h0: the bonding PMD over eth0/eth1 sends one flow
+# (flowgen). Its run time: every trial's wait and settle, with room.
+start_dpdk() {
+	local dur=$(( (DPDK_TRIALS + 2) * (DPDK_TIMEOUT_S + SETTLE_MS / 1000 + 4) +
+		2 * DPDK_LONG_S + 120 ))
+	PMD=$DPDK_PMD DUR=$dur EXTRA="--flowgen-flows=1" \
+		"$PEERS/dpdk-bond.sh" start "$TB-h0" "$DPDK_MODE" eth0 eth1 flowgen \
+		>"$LOG/dpdk-start.log" 2>&1
+}
+
+# TX packets and TX errors of testpmd's ports 0, 1 (members), 2 (bond)
+dpdk_tx() {
+	"$PEERS/dpdk-bond.sh" cmd "$TB-h0" "show port stats all" |
+		awk '/TX-packets:/ { printf "%s %s ", $2, $4 }'
+}
+
+# probe CUT_NS TRIALS TIMEOUT_MS : failover_probe's JSON line, also when
+# some trials timed out (it exits 1 then)
+probe() {
+	local out
+	out=$("$BUILD/bench/failover_probe" --rx-ns "$TB-h1" --rx-if eth0,eth1 \
+		--cut-ns "$1" --cut-if eth0,eth1 --trials "$2" --timeout-ms "$3" \
+		--settle-ms "$SETTLE_MS" --json 2>&1) || true
+	case $out in
+	'{'*'"trials"'*) echo "$out" ;;
+	*) printf '{"error": "probe failed: %s"}\n' "$(echo "$out" | tr -d '"\134' | tr '\n' ' ')" ;;
+	esac
+}
+
+# measure_dpdk SIDE: DPDK's row: the probe's figures with a bounded wait,
+# what the members sent meanwhile, and the long trial if asked for
+measure_dpdk() {
+	local side=$1 cut_ns=$TB-h0 out long="" tx0 tx1
+	[ "$side" = partner ] && cut_ns=$TB-h1
+	"$TESTBED" pair "$TB" 2
+	start_partner
+	if ! start_dpdk; then
+		printf '%-8s %-8s {"error": "testpmd did not start: %s"}\n' dpdk "$side" \
+			"$(tail -1 "$LOG/dpdk-start.log" | tr -d '"')"
+		"$PEERS/dpdk-bond.sh" stop "$TB-h0" >/dev/null 2>&1 || true
+		"$TESTBED" down "$TB"
+		return
+	fi
+	if [ "$MODE" = 802.3ad ] && ! wait_for 30 partner_in_sync; then
+		printf '%-8s %-8s %s\n' dpdk "$side" '{"error": "LACP did not negotiate"}'
+		"$PEERS/dpdk-bond.sh" stop "$TB-h0" >/dev/null 2>&1 || true
+		"$TESTBED" down "$TB"
+		return
+	fi
+	read -r -a tx0 <<<"$(dpdk_tx)"
+	out=$(probe "$cut_ns" "$DPDK_TRIALS" $((DPDK_TIMEOUT_S * 1000)))
+	read -r -a tx1 <<<"$(dpdk_tx)"
+	if [ "$DPDK_LONG_S" -gt 0 ]; then
+		if [ "$MODE" != 802.3ad ] || wait_for 30 partner_in_sync; then
+			long=$(probe "$cut_ns" 1 $((DPDK_LONG_S * 1000)))
+		else
+			long='{"error": "LACP did not negotiate again"}'
+		fi
+	fi
+	printf '%-8s %-8s ' dpdk "$side"
+	python3 - "$out" "$long" "$DPDK_TIMEOUT_S" "$DPDK_LONG_S" "$DPDK_PMD" \
+		"$DPDK_MODE" "${tx0[*]:-}" "${tx1[*]:-}" <<-'PY'
+	import json, sys
+	out, long, wait_s, long_s, pmd, mode, tx0, tx1 = sys.argv[1:]
+	r = json.loads(out)
+	r = {"pmd": pmd, "mode": int(mode), "wait_s": int(wait_s), **r}
+	if "timeouts" in r:
+	    r["verdict"] = ("no failover within %s s in %d of %d trials"
+	                    % (wait_s, r["timeouts"], r["trials"]))
+	a, b = tx0.split(), tx1.split()
+	if len(a) == 6 and len(b) == 6:
+	    d = [int(y) - int(x) for x, y in zip(a, b)]
+	    r["member_tx"] = [d[0], d[2]]
+	    r["member_tx_errors"] = [d[1], d[3]]
+	if long:
+	    lr = json.loads(long)
+	    if lr.get("timeouts"):
+	        lr = "no failover within %s s" % long_s
+	    elif "median_us" in lr:
+	        lr = "failover after %.1f s" % (lr["median_us"] / 1e6)
+	    r["long_trial"] = lr
+	print(json.dumps(r))
+	PY
+	"$PEERS/dpdk-bond.sh" stop "$TB-h0" >/dev/null 2>&1 || true
+	"$TESTBED" down "$TB"
 }
 
 # measure IMPL SIDE: one line of results
@@ -114,6 +218,9 @@ measure() {
 
 echo "# failover: $MODE, $TRIALS trials each, stream $RATE frames/s,"
 echo "# lagnic backend $BACKEND; $(nproc) CPUs; foreign load: $(pgrep -c -f '^qemu-system' || true)"
+[ "$DPDK" = 0 ] ||
+	echo "# dpdk: testpmd bonding mode $DPDK_MODE over $DPDK_PMD, one unpaced flow," \
+		"$DPDK_TRIALS trials waiting at most $DPDK_TIMEOUT_S s, long trial ${DPDK_LONG_S} s"
 printf '%-8s %-8s %s\n' impl cut result
 for side in local partner; do
 	measure lagnic "$side"
@@ -121,5 +228,12 @@ for side in local partner; do
 		measure ovs "$side"
 	else
 		printf '%-8s %-8s %s\n' ovs "$side" '{"error": "openvswitch-switch or peers/ missing"}'
+	fi
+	if [ "$DPDK" = 0 ]; then
+		:
+	elif command -v dpdk-testpmd >/dev/null && [ -x "$PEERS/dpdk-bond.sh" ]; then
+		measure_dpdk "$side"
+	else
+		printf '%-8s %-8s %s\n' dpdk "$side" '{"error": "dpdk (testpmd) or peers/ missing"}'
 	fi
 done
