@@ -296,6 +296,12 @@ test_port_vlan_push_pop(void **state)
 	    frame(f, stranger, dst, true, 20), &f->fwd), 0);
 	assert_int_equal(f->fwd.drop, ESW_DROP_PVID_TAGGED);
 	assert_int_equal(vf_cnt(f, 2)->drops[ESW_DROP_PVID_TAGGED], 1);
+	/* qos without vlan (as `vf 5 vlan 0 qos 3`): a priority tag up */
+	vf_add(f, 5, 0, 3);
+	assert_int_equal(vf_send(f, 5, stranger), 1);
+	assert_int_equal(f->fwd.vlan, 0);
+	assert_int_equal(f->fwd.edit[ESW_EGRESS_TAGGED].op, ESW_VLAN_PUSH);
+	assert_int_equal(f->fwd.edit[ESW_EGRESS_TAGGED].tci, 3 << 13);
 }
 
 static void
