@@ -73,9 +73,14 @@
  *		... to vport v's TAP
  *	}
  *	if (fwd.uplink) {
- *		esw_vlan_apply(copy, &fwd.edit[ESW_EGRESS_TAGGED]);
- *		... to the VF's TX queue (src/txs) -> LAG
+ *		esw_vlan_apply(copy, esw_fwd_uplink_edit(&fwd));
+ *		... to the sender's TX queue (src/txs) -> LAG
  *	}
+ *
+ * Clone before editing: each copy takes its own edit. The RX side does
+ * not care which member a frame came in on: after a failover the new
+ * port's traffic reaches the same vports (control frames stay with the
+ * LAG, which consumes them before the eSwitch).
  *	// frame from a member after lag_rx() said PASS:
  *	esw_from_uplink(esw, pkt, &fwd);   (same replication, no uplink)
  */
@@ -248,6 +253,12 @@ unsigned esw_from_uplink(struct esw *esw, const struct pkt *pkt,
 /* The edit for one destination vport of a decision. */
 const struct esw_vlan_edit *esw_fwd_edit(const struct esw *esw,
     const struct esw_fwd *fwd, unsigned vport);
+
+static inline const struct esw_vlan_edit *
+esw_fwd_uplink_edit(const struct esw_fwd *fwd)
+{
+	return &fwd->edit[ESW_EGRESS_TAGGED];
+}
 
 static inline bool
 esw_fwd_has(const struct esw_fwd *fwd, unsigned vport)

@@ -190,7 +190,7 @@ test_vf_to_unknown_goes_up(void **state)
 	assert_int_equal(vf_send(f, 3, stranger), 1);
 	assert_true(f->fwd.uplink);
 	assert_int_equal(count_vports(&f->fwd), 0);
-	assert_int_equal(f->fwd.edit[ESW_EGRESS_TAGGED].op, ESW_VLAN_KEEP);
+	assert_int_equal(esw_fwd_uplink_edit(&f->fwd)->op, ESW_VLAN_KEEP);
 	assert_int_equal(esw_uplink_counters(f->esw)->tx_packets, 1);
 	assert_int_equal(esw_uplink_counters(f->esw)->tx_bytes, 60);
 }
