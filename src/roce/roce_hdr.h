@@ -12,6 +12,7 @@
 #include <endian.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "lib/compiler.h"
 
@@ -102,6 +103,156 @@ struct roce_ieth_hdr {
 } __packed;
 static_assert(sizeof(struct roce_ieth_hdr) == ROCE_IETH_LEN, "IETH");
 
+/*
+ * The extension headers decoded, host order, and their loads from and
+ * stores to the wire (p points at the header; no alignment needed).
+ */
+struct roce_reth {
+	uint64_t va;
+	uint32_t rkey;
+	uint32_t dma_len;
+};
+
+struct roce_aeth {
+	uint8_t  syndrome;	/* roce_aeth_kind(), roce_aeth_value() */
+	uint32_t msn;		/* 24 bits */
+};
+
+struct roce_atomiceth {
+	uint64_t va;
+	uint32_t rkey;
+	uint64_t swap_add;
+	uint64_t compare;
+};
+
+struct roce_deth {
+	uint32_t qkey;
+	uint32_t src_qpn;	/* 24 bits */
+};
+
+static inline void
+roce_reth_load(struct roce_reth *r, const void *p)
+{
+	struct roce_reth_hdr h;
+
+	memcpy(&h, p, sizeof(h));
+	r->va = be64toh(h.va);
+	r->rkey = be32toh(h.rkey);
+	r->dma_len = be32toh(h.dma_len);
+}
+
+static inline void
+roce_reth_store(void *p, const struct roce_reth *r)
+{
+	struct roce_reth_hdr h = {
+		.va = htobe64(r->va), .rkey = htobe32(r->rkey),
+		.dma_len = htobe32(r->dma_len),
+	};
+
+	memcpy(p, &h, sizeof(h));
+}
+
+static inline void
+roce_aeth_load(struct roce_aeth *a, const void *p)
+{
+	struct roce_aeth_hdr h;
+	uint32_t w;
+
+	memcpy(&h, p, sizeof(h));
+	w = be32toh(h.syndrome_msn);
+	a->syndrome = (uint8_t)(w >> 24);
+	a->msn = w & ROCE_PSN_MASK;
+}
+
+static inline void
+roce_aeth_store(void *p, const struct roce_aeth *a)
+{
+	struct roce_aeth_hdr h = {
+		.syndrome_msn = htobe32((uint32_t)a->syndrome << 24 |
+		    (a->msn & ROCE_PSN_MASK)),
+	};
+
+	memcpy(p, &h, sizeof(h));
+}
+
+static inline void
+roce_atomiceth_load(struct roce_atomiceth *a, const void *p)
+{
+	struct roce_atmeth_hdr h;
+
+	memcpy(&h, p, sizeof(h));
+	a->va = be64toh(h.va);
+	a->rkey = be32toh(h.rkey);
+	a->swap_add = be64toh(h.swap_add);
+	a->compare = be64toh(h.compare);
+}
+
+static inline void
+roce_atomiceth_store(void *p, const struct roce_atomiceth *a)
+{
+	struct roce_atmeth_hdr h = {
+		.va = htobe64(a->va), .rkey = htobe32(a->rkey),
+		.swap_add = htobe64(a->swap_add),
+		.compare = htobe64(a->compare),
+	};
+
+	memcpy(p, &h, sizeof(h));
+}
+
+static inline void
+roce_deth_load(struct roce_deth *d, const void *p)
+{
+	struct roce_deth_hdr h;
+
+	memcpy(&h, p, sizeof(h));
+	d->qkey = be32toh(h.qkey);
+	d->src_qpn = be32toh(h.src_qpn) & ROCE_QPN_MASK;
+}
+
+static inline void
+roce_deth_store(void *p, const struct roce_deth *d)
+{
+	struct roce_deth_hdr h = {
+		.qkey = htobe32(d->qkey),
+		.src_qpn = htobe32(d->src_qpn & ROCE_QPN_MASK),
+	};
+
+	memcpy(p, &h, sizeof(h));
+}
+
+/* AtomicAckETH is one 64-bit word; ImmDt and IETH one 32-bit word. */
+static inline uint64_t
+roce_be64_load(const void *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return be64toh(v);
+}
+
+static inline void
+roce_be64_store(void *p, uint64_t v)
+{
+	v = htobe64(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+static inline uint32_t
+roce_be32_load(const void *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return be32toh(v);
+}
+
+static inline void
+roce_be32_store(void *p, uint32_t v)
+{
+	v = htobe32(v);
+	memcpy(p, &v, sizeof(v));
+}
+
 /* BTH accessors. */
 static inline uint8_t
 roce_bth_padcnt(const struct roce_bth_hdr *h)
@@ -161,25 +312,6 @@ static inline uint32_t
 roce_bth_psn(const struct roce_bth_hdr *h)
 {
 	return be32toh(h->a_psn) & ROCE_PSN_MASK;
-}
-
-/* The AETH: syndrome (9.3.5.1, table 43) and MSN. */
-static inline uint8_t
-roce_aeth_syndrome(const struct roce_aeth_hdr *h)
-{
-	return (uint8_t)(be32toh(h->syndrome_msn) >> 24);
-}
-
-static inline uint32_t
-roce_aeth_msn(const struct roce_aeth_hdr *h)
-{
-	return be32toh(h->syndrome_msn) & ROCE_PSN_MASK;
-}
-
-static inline uint32_t
-roce_deth_src_qpn(const struct roce_deth_hdr *h)
-{
-	return be32toh(h->src_qpn) & ROCE_QPN_MASK;
 }
 
 /* 24-bit PSN arithmetic (9.7.1: PSNs wrap modulo 2^24). */

@@ -74,36 +74,6 @@ drop(struct roce_drops *drops, enum roce_drop d)
 	return d;
 }
 
-/* Big-endian loads from the wire. */
-static uint32_t
-get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t
-get_be64(const uint8_t *p)
-{
-	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
-}
-
-static void
-put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static void
-put_be64(uint8_t *p, uint64_t v)
-{
-	put_be32(p, (uint32_t)(v >> 32));
-	put_be32(p + 4, (uint32_t)v);
-}
-
 /* ---- parse ---- */
 
 static void
@@ -198,37 +168,21 @@ static void
 parse_ext(const uint8_t *t, struct roce_pkt *p)
 {
 	const struct roce_opinfo *op = p->op;
-	const uint8_t *h;
-
-	if (op->flags & ROCE_F_DETH) {
-		h = t + op->off[ROCE_HDR_DETH];
-		p->deth.qkey = get_be32(h);
-		p->deth.src_qpn = get_be32(h + 4) & ROCE_QPN_MASK;
-	}
-	if (op->flags & ROCE_F_RETH) {
-		h = t + op->off[ROCE_HDR_RETH];
-		p->reth.va = get_be64(h);
-		p->reth.rkey = get_be32(h + 8);
-		p->reth.dma_len = get_be32(h + 12);
-	}
-	if (op->flags & ROCE_F_ATMETH) {
-		h = t + op->off[ROCE_HDR_ATMETH];
-		p->atomiceth.va = get_be64(h);
-		p->atomiceth.rkey = get_be32(h + 8);
-		p->atomiceth.swap_add = get_be64(h + 12);
-		p->atomiceth.compare = get_be64(h + 20);
-	}
-	if (op->flags & ROCE_F_AETH) {
-		h = t + op->off[ROCE_HDR_AETH];
-		p->aeth.syndrome = h[0];
-		p->aeth.msn = get_be32(h) & ROCE_PSN_MASK;
-	}
+	if (op->flags & ROCE_F_DETH)
+		roce_deth_load(&p->deth, t + op->off[ROCE_HDR_DETH]);
+	if (op->flags & ROCE_F_RETH)
+		roce_reth_load(&p->reth, t + op->off[ROCE_HDR_RETH]);
+	if (op->flags & ROCE_F_ATMETH)
+		roce_atomiceth_load(&p->atomiceth,
+		    t + op->off[ROCE_HDR_ATMETH]);
+	if (op->flags & ROCE_F_AETH)
+		roce_aeth_load(&p->aeth, t + op->off[ROCE_HDR_AETH]);
 	if (op->flags & ROCE_F_ATMACK)
-		p->atomicack_orig = get_be64(t + op->off[ROCE_HDR_ATMACK]);
+		p->atomicack_orig = roce_be64_load(t + op->off[ROCE_HDR_ATMACK]);
 	if (op->flags & ROCE_F_IMMDT)
-		p->immdt = get_be32(t + op->off[ROCE_HDR_IMMDT]);
+		p->immdt = roce_be32_load(t + op->off[ROCE_HDR_IMMDT]);
 	if (op->flags & ROCE_F_IETH)
-		p->ieth_rkey = get_be32(t + op->off[ROCE_HDR_IETH]);
+		p->ieth_rkey = roce_be32_load(t + op->off[ROCE_HDR_IETH]);
 }
 
 static enum roce_drop
@@ -327,7 +281,7 @@ build_validate(const struct roce_l2l3 *l, const struct roce_pkt *p,
 	size_t ip_payload;
 
 	if (!op || p->dest_qpn > ROCE_QPN_MASK || p->psn > ROCE_PSN_MASK ||
-	    p->tver > ROCE_BTH_TVER_MASK)
+	    p->tver != ROCE_TVER)
 		return -EINVAL;
 	if (payload_len && !(op->flags & ROCE_F_PAYLOAD))
 		return -EINVAL;
@@ -408,35 +362,22 @@ static void
 build_ext(uint8_t *t, const struct roce_pkt *p)
 {
 	const struct roce_opinfo *op = roce_opinfo(p->opcode);
-	uint8_t *h;
 
-	if (op->flags & ROCE_F_DETH) {
-		h = t + op->off[ROCE_HDR_DETH];
-		put_be32(h, p->deth.qkey);
-		put_be32(h + 4, p->deth.src_qpn);
-	}
-	if (op->flags & ROCE_F_RETH) {
-		h = t + op->off[ROCE_HDR_RETH];
-		put_be64(h, p->reth.va);
-		put_be32(h + 8, p->reth.rkey);
-		put_be32(h + 12, p->reth.dma_len);
-	}
-	if (op->flags & ROCE_F_ATMETH) {
-		h = t + op->off[ROCE_HDR_ATMETH];
-		put_be64(h, p->atomiceth.va);
-		put_be32(h + 8, p->atomiceth.rkey);
-		put_be64(h + 12, p->atomiceth.swap_add);
-		put_be64(h + 20, p->atomiceth.compare);
-	}
+	if (op->flags & ROCE_F_DETH)
+		roce_deth_store(t + op->off[ROCE_HDR_DETH], &p->deth);
+	if (op->flags & ROCE_F_RETH)
+		roce_reth_store(t + op->off[ROCE_HDR_RETH], &p->reth);
+	if (op->flags & ROCE_F_ATMETH)
+		roce_atomiceth_store(t + op->off[ROCE_HDR_ATMETH],
+		    &p->atomiceth);
 	if (op->flags & ROCE_F_AETH)
-		put_be32(t + op->off[ROCE_HDR_AETH],
-		    (uint32_t)p->aeth.syndrome << 24 | p->aeth.msn);
+		roce_aeth_store(t + op->off[ROCE_HDR_AETH], &p->aeth);
 	if (op->flags & ROCE_F_ATMACK)
-		put_be64(t + op->off[ROCE_HDR_ATMACK], p->atomicack_orig);
+		roce_be64_store(t + op->off[ROCE_HDR_ATMACK], p->atomicack_orig);
 	if (op->flags & ROCE_F_IMMDT)
-		put_be32(t + op->off[ROCE_HDR_IMMDT], p->immdt);
+		roce_be32_store(t + op->off[ROCE_HDR_IMMDT], p->immdt);
 	if (op->flags & ROCE_F_IETH)
-		put_be32(t + op->off[ROCE_HDR_IETH], p->ieth_rkey);
+		roce_be32_store(t + op->off[ROCE_HDR_IETH], p->ieth_rkey);
 }
 
 /* ICRC over the IP packet at ip (len with the ICRC), then UDP checksum. */

@@ -91,29 +91,6 @@ struct roce_l2l3 {
 	bool     udp_csum;
 };
 
-struct roce_reth {
-	uint64_t va;
-	uint32_t rkey;
-	uint32_t dma_len;
-};
-
-struct roce_aeth {
-	uint8_t  syndrome;	/* roce_aeth_kind(), roce_aeth_value() */
-	uint32_t msn;
-};
-
-struct roce_atomiceth {
-	uint64_t va;
-	uint32_t rkey;
-	uint64_t swap_add;
-	uint64_t compare;
-};
-
-struct roce_deth {
-	uint32_t qkey;
-	uint32_t src_qpn;
-};
-
 struct roce_pkt {
 	/* BTH */
 	uint8_t  opcode;
@@ -162,7 +139,7 @@ enum roce_drop roce_pkt_parse_frame(const uint8_t *buf, size_t len,
  * bytes of payload into buf. Pad and PadCnt come from payload_len; the
  * ICRC is computed. Returns the frame length, -ENOSPC if cap is too
  * small, -EINVAL for an unknown opcode, a field out of range (QPN, PSN,
- * TVer) or a payload on an opcode without one.
+ * TVer not 0) or a payload on an opcode without one.
  */
 int roce_pkt_build(uint8_t *buf, size_t cap, const struct roce_l2l3 *l,
     const struct roce_pkt *p, const void *payload, size_t payload_len);
