@@ -168,6 +168,7 @@ static void
 parse_ext(const uint8_t *t, struct roce_pkt *p)
 {
 	const struct roce_opinfo *op = p->op;
+
 	if (op->flags & ROCE_F_DETH)
 		roce_deth_load(&p->deth, t + op->off[ROCE_HDR_DETH]);
 	if (op->flags & ROCE_F_RETH)
