@@ -32,10 +32,16 @@
  *  runner.hwaddr_policy       same_all -> fail_over_mac none; by_active ->
  *                             active; only_active -> follow (APPROXIMATE:
  *                             follow also swaps the old active's MAC)
- *  link_watch (one, ethtool)  carrier events (miimon stays 0 unless set);
- *                             delay_up -> updelay, delay_down -> downdelay.
- *                             arp_ping, nsna_ping, several watchers and a
- *                             port's own link_watch are refused for now.
+ *  link_watch (one or a list) ethtool: carrier events (miimon stays 0
+ *                             unless set); delay_up -> updelay, delay_down
+ *                             -> downdelay. arp_ping / nsna_ping: interval
+ *                             -> arp_interval, missed_max -> arp_missed_max
+ *                             (teamd's default 3), target_host -> one more
+ *                             arp_ip_target / ns_ip6_target (an address, not
+ *                             a name), validate_active/validate_inactive ->
+ *                             arp_validate active/backup/all. Watchers must
+ *                             agree on interval (one probe clock). A port's
+ *                             own link_watch is refused for now.
  *  notify_peers.count         num_grat_arp and num_unsol_na
  *  notify_peers.interval      peer_notif_delay
  *  ports.IF.queue_id          the port's queue
@@ -54,6 +60,7 @@
  */
 #include "ctl/config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +81,8 @@ struct load {
 	long long prio[NIC_PORTS_MAX];		/* teamd ports.IF.prio */
 	bool prio_set[NIC_PORTS_MAX];
 	bool sticky[NIC_PORTS_MAX];
+	/* teamd arp_ping: validate_active / validate_inactive */
+	bool validate_active, validate_inactive;
 };
 
 /* A key of an object: a handler, or a reason it is refused. */
@@ -253,12 +262,45 @@ ld_object(struct load *ld, const json_t *obj, const char *path,
 
 /* ---- bonding-style options ---- */
 
+static bool
+option_is_list(const struct ctl_option *opt)
+{
+	return opt->type == CTL_OPT_IPV4_LIST || opt->type == CTL_OPT_IPV6_LIST;
+}
+
+
+/* An address list given as a JSON array of strings: joined by commas. */
+static int
+ld_option_list(struct load *ld, const struct ctl_option *opt,
+    const json_t *v, const char *path)
+{
+	char buf[CTL_OPTION_LIST_LEN];
+	size_t used = 0, i;
+	const json_t *x;
+	int n;
+
+	buf[0] = '\0';
+	json_array_foreach(v, i, x) {
+		if (!json_is_string(x))
+			return wrong_type(ld, x, path, "an array of addresses");
+		n = snprintf(buf + used, sizeof(buf) - used, "%s%s",
+		    i ? "," : "", json_string_value(x));
+		if (n < 0 || (size_t)n >= sizeof(buf) - used)
+			return nic_err_set(ld->err, -EINVAL, "%s: list too long",
+			    path);
+		used += (size_t)n;
+	}
+	return ld_set(ld, opt->name, buf, path);
+}
+
 static int
 ld_option(struct load *ld, const struct ctl_option *opt, const json_t *v,
     const char *path)
 {
 	char buf[64];
 
+	if (json_is_array(v) && option_is_list(opt))
+		return ld_option_list(ld, opt, v, path);
 	if (json_is_string(v))
 		return ld_set(ld, opt->name, json_string_value(v), path);
 	if (json_is_integer(v))
@@ -484,6 +526,142 @@ static const struct key_fn ethtool_keys[] = {
 	{ "init_wait", NULL, "ethtool watching starts at once" },
 };
 
+/*
+ * teamd's arp_ping and nsna_ping watchers are bonding's ARP/NS probes:
+ * every watcher's targets are probed at one interval, so several
+ * watchers must agree on interval and missed_max (teamd's default 3).
+ */
+static int
+ld_ping_same(struct load *ld, const char *name, uint32_t cur, bool set,
+    const json_t *v, const char *path)
+{
+	if (set && json_is_integer(v) && json_integer_value(v) == cur)
+		return 0;
+	return ld_set_int(ld, name, v, path);
+}
+
+static int
+ld_ping_interval(struct load *ld, const json_t *v, const char *path)
+{
+	int i = (int)(ctl_option_find("arp_interval") - ctl_options);
+
+	return ld_ping_same(ld, "arp_interval", ld->cfg.lag.arp_interval,
+	    ld->origin[i][0], v, path);
+}
+
+static int
+ld_ping_missed_max(struct load *ld, const json_t *v, const char *path)
+{
+	return ld_ping_same(ld, "arp_missed_max", ld->cfg.lag.arp_missed_max,
+	    true, v, path);
+}
+
+/* One more target (targets come from several watchers: no origin). */
+static int
+ld_ping_target(struct load *ld, const char *option, const json_t *v,
+    const char *path)
+{
+	char buf[INET6_ADDRSTRLEN + 2];
+	const char *host = NULL;
+	int e = get_str(ld, v, path, &host);
+
+	if (e)
+		return e;
+	if (strlen(host) >= INET6_ADDRSTRLEN)
+		return nic_err_set(ld->err, -EINVAL,
+		    "%s: '%s' is not an address", path, host);
+	snprintf(buf, sizeof(buf), "+%s", host);
+	return ctl_option_parse(ctl_option_find(option), &ld->cfg, buf, path,
+	    ld->err);
+}
+
+static int
+ld_arp_target_host(struct load *ld, const json_t *v, const char *path)
+{
+	return ld_ping_target(ld, "arp_ip_target", v, path);
+}
+
+static int
+ld_ns_target_host(struct load *ld, const json_t *v, const char *path)
+{
+	return ld_ping_target(ld, "ns_ip6_target", v, path);
+}
+
+static int
+ld_validate_active(struct load *ld, const json_t *v, const char *path)
+{
+	return get_bool(ld, v, path, &ld->validate_active);
+}
+
+static int
+ld_validate_inactive(struct load *ld, const json_t *v, const char *path)
+{
+	return get_bool(ld, v, path, &ld->validate_inactive);
+}
+
+static int
+ld_ping_init_wait(struct load *ld, const json_t *v, const char *path)
+{
+	if (json_is_integer(v) && json_integer_value(v) == 0)
+		return 0;
+	return nic_err_set(ld->err, -EOPNOTSUPP,
+	    "%s: not supported (probes start at once; only 0)", path);
+}
+
+static const struct key_fn arp_ping_keys[] = {
+	{ "name", ld_lw_name, NULL },
+	{ "interval", ld_ping_interval, NULL },
+	{ "missed_max", ld_ping_missed_max, NULL },
+	{ "target_host", ld_arp_target_host, NULL },
+	{ "validate_active", ld_validate_active, NULL },
+	{ "validate_inactive", ld_validate_inactive, NULL },
+	{ "init_wait", ld_ping_init_wait, NULL },
+	{ "source_host", NULL, "probes come from the PF's address" },
+	{ "vlanid", NULL, "probes are sent untagged" },
+	{ "send_always", NULL, "backups do not send probes, as in bonding" },
+};
+
+static const struct key_fn nsna_ping_keys[] = {
+	{ "name", ld_lw_name, NULL },
+	{ "interval", ld_ping_interval, NULL },
+	{ "missed_max", ld_ping_missed_max, NULL },
+	{ "target_host", ld_ns_target_host, NULL },
+	{ "init_wait", ld_ping_init_wait, NULL },
+};
+
+/* arp_validate from teamd's two booleans (as the last watcher says). */
+static int
+ld_ping_validate(struct load *ld, const char *path)
+{
+	static const char *const v[2][2] = {
+		{ "none", "backup" }, { "active", "all" },
+	};
+
+	ld->cfg.lag.arp_validate = LAG_ARP_VALIDATE_NONE;
+	return ctl_option_parse(ctl_option_find("arp_validate"), &ld->cfg,
+	    v[ld->validate_active][ld->validate_inactive], path, ld->err);
+}
+
+static int
+ld_ping_watcher(struct load *ld, const json_t *v, const char *path,
+    bool arp)
+{
+	int e;
+
+	if (!ld->cfg.lag.arp_interval)
+		ld->cfg.lag.arp_missed_max = 3;		/* teamd's default */
+	ld->validate_active = ld->validate_inactive = false;
+	if (!json_object_get(v, "target_host"))
+		return nic_err_set(ld->err, -EINVAL, "%s: target_host missing",
+		    path);
+	e = arp ? ld_object(ld, v, path, arp_ping_keys,
+	    ARRAY_SIZE(arp_ping_keys), NULL) : ld_object(ld, v, path,
+	    nsna_ping_keys, ARRAY_SIZE(nsna_ping_keys), NULL);
+	if (e || !arp)
+		return e;
+	return ld_ping_validate(ld, path);
+}
+
 static int
 ld_link_watcher(struct load *ld, const json_t *v, const char *path)
 {
@@ -499,8 +677,7 @@ ld_link_watcher(struct load *ld, const json_t *v, const char *path)
 	if (n && (e = get_str(ld, n, sub, &name)))
 		return e;
 	if (strcmp(name, "arp_ping") == 0 || strcmp(name, "nsna_ping") == 0)
-		return nic_err_set(ld->err, -EOPNOTSUPP, "%s: %s is not "
-		    "supported yet (carrier monitoring only)", sub, name);
+		return ld_ping_watcher(ld, v, path, name[0] == 'a');
 	if (strcmp(name, "ethtool") != 0)
 		return nic_err_set(ld->err, -EINVAL, "%s: unknown value '%s' "
 		    "(ethtool, arp_ping or nsna_ping)", sub, name);
@@ -513,13 +690,19 @@ ld_link_watch(struct load *ld, const json_t *v, const char *path)
 {
 	char sub[PATH_LEN];
 
+	const json_t *w;
+	size_t i;
+	int e;
+
 	if (!json_is_array(v))
 		return ld_link_watcher(ld, v, path);
-	if (json_array_size(v) != 1)
-		return nic_err_set(ld->err, -EOPNOTSUPP, "%s: %zu link watchers "
-		    "(one is supported)", path, json_array_size(v));
-	snprintf(sub, sizeof(sub), "%s[0]", path);
-	return ld_link_watcher(ld, json_array_get(v, 0), sub);
+	json_array_foreach(v, i, w) {
+		snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+		e = ld_link_watcher(ld, w, sub);
+		if (e)
+			return e;
+	}
+	return 0;
 }
 
 static int
@@ -911,11 +1094,32 @@ ctl_config_load_file(const char *path, const struct nic_caps *caps,
 
 /* ---- the effective configuration as JSON ---- */
 
+/* An address list as a JSON array of strings. */
+static json_t *
+option_list_json(const struct ctl_option *opt, const struct nic_config *cfg)
+{
+	char buf[CTL_OPTION_LIST_LEN], *save, *tok;
+	json_t *a;
+
+	if (ctl_option_format(opt, cfg, buf, sizeof(buf)))
+		return NULL;
+	a = json_array();
+	for (tok = strtok_r(buf, ",", &save); a && tok;
+	    tok = strtok_r(NULL, ",", &save))
+		if (json_array_append_new(a, json_string(tok))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 json_t *
 ctl_option_json(const struct ctl_option *opt, const struct nic_config *cfg)
 {
 	char buf[64];
 
+	if (option_is_list(opt))
+		return option_list_json(opt, cfg);
 	if (opt->type == CTL_OPT_U32 || opt->type == CTL_OPT_U16)
 		return json_integer((json_int_t)ctl_option_uint(opt, cfg));
 	if (ctl_option_format(opt, cfg, buf, sizeof(buf)))

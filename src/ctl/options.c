@@ -1,6 +1,7 @@
 /* The option table: bonding's names onto struct nic_config. */
 #include "ctl/options.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +16,8 @@ const char *const ctl_opt_type_names[] = {
 	[CTL_OPT_IFNAME] = "ifname",
 	[CTL_OPT_BACKEND] = "backend",
 	[CTL_OPT_MAC] = "mac",
+	[CTL_OPT_IPV4_LIST] = "ipv4 list",
+	[CTL_OPT_IPV6_LIST] = "ipv6 list",
 };
 static_assert(ARRAY_SIZE(ctl_opt_type_names) == CTL_OPT_TYPE_COUNT,
     "option type names");
@@ -89,6 +92,20 @@ const struct ctl_option ctl_options[] = {
 	    "802.3ad: collecting and distributing switched together"),
 	OTHER("lacp_strict", BOOL, lag.lacp.lacp_strict,
 	    "802.3ad (lagnic's): no traffic on a port without a partner"),
+	UINT("arp_interval", U32, lag.arp_interval, 0, MS_MAX, "ms",
+	    "ARP/NS probe interval; 0: no probes (not in 802.3ad)"),
+	OTHER("arp_ip_target", IPV4_LIST, lag.arp_ip_target,
+	    "IPv4 addresses probed by ARP (up to 16)"),
+	OTHER("ns_ip6_target", IPV6_LIST, lag.ns_ip6_target,
+	    "IPv6 addresses probed by neighbour solicitation (up to 16)"),
+	ENUM("arp_validate", lag.arp_validate, lag_arp_validate_names,
+	    LAG_ARP_VALIDATE_COUNT, true,
+	    "which members' probe replies are validated"),
+	ENUM("arp_all_targets", lag.arp_all_targets,
+	    lag_arp_all_targets_names, LAG_ARP_ALL_TARGETS_COUNT, true,
+	    "a validated member is up when any or all targets answer"),
+	UINT("arp_missed_max", U32, lag.arp_missed_max, 1, 255, NULL,
+	    "probe intervals without an answer before a member is down"),
 	UINT("num_grat_arp", U32, notify.num_grat_arp, 0, 255, NULL,
 	    "gratuitous ARPs per address after a failover"),
 	UINT("num_unsol_na", U32, notify.num_unsol_na, 0, 255, NULL,
@@ -107,12 +124,6 @@ const unsigned ctl_options_count = ARRAY_SIZE(ctl_options);
 static_assert(ARRAY_SIZE(ctl_options) <= CTL_OPTIONS_MAX, "CTL_OPTIONS_MAX");
 
 const struct ctl_unsupported ctl_unsupported_options[] = {
-	{ "arp_interval", "ARP link monitoring is not implemented yet" },
-	{ "arp_ip_target", "ARP link monitoring is not implemented yet" },
-	{ "arp_validate", "ARP link monitoring is not implemented yet" },
-	{ "arp_all_targets", "ARP link monitoring is not implemented yet" },
-	{ "arp_missed_max", "ARP link monitoring is not implemented yet" },
-	{ "ns_ip6_target", "NS link monitoring is not implemented yet" },
 	{ "all_slaves_active", "inactive members always drop" },
 	{ "resend_igmp", "IGMP reports are not sent on failover yet" },
 	{ "tlb_dynamic_lb", "balance-tlb is not implemented" },
@@ -365,6 +376,211 @@ parse_mac(const struct ctl_option *opt, void *f, const char *value,
 	return 0;
 }
 
+/* ---- address lists: "a,b,c", "" (none), "+a" (add), "-a" (remove) ---- */
+
+struct addr_family {
+	int af;
+	size_t alen;
+	const char *name;
+	bool (*reserved)(const uint8_t *a);	/* bonding refuses it */
+};
+
+static bool
+ipv4_reserved(const uint8_t *a)		/* 0.0.0.0, broadcast, multicast */
+{
+	uint32_t v = (uint32_t)a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3];
+
+	return v == 0 || v == 0xffffffffu || (a[0] >> 4) == 0xe;
+}
+
+static bool
+ipv6_reserved(const uint8_t *a)		/* ::, ::1, multicast */
+{
+	static const uint8_t any[16], loopback[16] = { [15] = 1 };
+
+	return !memcmp(a, any, 16) || !memcmp(a, loopback, 16) || a[0] == 0xff;
+}
+
+static const struct addr_family af_ipv4 = { AF_INET, 4, "IPv4",
+	ipv4_reserved };
+static const struct addr_family af_ipv6 = { AF_INET6, 16, "IPv6",
+	ipv6_reserved };
+
+/* The list as n addresses of alen bytes; IPv4 in host order. */
+struct addr_list {
+	uint8_t a[LAG_PROBE_TARGETS_MAX][16];
+	unsigned n;
+};
+
+static void
+list_load(const struct addr_family *fam, const void *f, struct addr_list *l)
+{
+	if (fam->af == AF_INET) {
+		const struct lag_ipv4_targets *t = f;
+
+		l->n = t->n;
+		for (unsigned i = 0; i < t->n; i++) {
+			uint32_t be = htonl(t->addr[i]);
+
+			memcpy(l->a[i], &be, 4);
+		}
+	} else {
+		const struct lag_ipv6_targets *t = f;
+
+		l->n = t->n;
+		memcpy(l->a, t->addr, sizeof(t->addr));
+	}
+}
+
+static void
+list_store(const struct addr_family *fam, void *f, const struct addr_list *l)
+{
+	if (fam->af == AF_INET) {
+		struct lag_ipv4_targets *t = f;
+
+		memset(t, 0, sizeof(*t));
+		t->n = l->n;
+		for (unsigned i = 0; i < l->n; i++) {
+			uint32_t be;
+
+			memcpy(&be, l->a[i], 4);
+			t->addr[i] = ntohl(be);
+		}
+	} else {
+		struct lag_ipv6_targets *t = f;
+
+		memset(t, 0, sizeof(*t));
+		t->n = l->n;
+		memcpy(t->addr, l->a, sizeof(t->addr));
+	}
+}
+
+static int
+list_find(const struct addr_family *fam, const struct addr_list *l,
+    const uint8_t *a)
+{
+	for (unsigned i = 0; i < l->n; i++)
+		if (!memcmp(l->a[i], a, fam->alen))
+			return (int)i;
+	return -1;
+}
+
+static int
+list_addr_parse(const struct addr_family *fam, const char *s, uint8_t *a,
+    const char *label, struct nic_err *err)
+{
+	if (inet_pton(fam->af, s, a) != 1)
+		return nic_err_set(err, -EINVAL, "%s: '%s' is not an %s address",
+		    label, s, fam->name);
+	if (fam->reserved(a))
+		return nic_err_set(err, -EINVAL, "%s: %s cannot be a target",
+		    label, s);
+	return 0;
+}
+
+static int
+list_add(const struct addr_family *fam, struct addr_list *l, const char *s,
+    const char *label, struct nic_err *err)
+{
+	uint8_t a[16];
+	int e = list_addr_parse(fam, s, a, label, err);
+
+	if (e)
+		return e;
+	if (list_find(fam, l, a) >= 0)
+		return nic_err_set(err, -EINVAL, "%s: %s is already a target",
+		    label, s);
+	if (l->n == LAG_PROBE_TARGETS_MAX)
+		return nic_err_set(err, -EINVAL, "%s: at most %d targets",
+		    label, LAG_PROBE_TARGETS_MAX);
+	memcpy(l->a[l->n++], a, fam->alen);
+	return 0;
+}
+
+static int
+list_remove(const struct addr_family *fam, struct addr_list *l, const char *s,
+    const char *label, struct nic_err *err)
+{
+	uint8_t a[16];
+	int e = list_addr_parse(fam, s, a, label, err), i;
+
+	if (e)
+		return e;
+	i = list_find(fam, l, a);
+	if (i < 0)
+		return nic_err_set(err, -ENOENT, "%s: %s is not a target",
+		    label, s);
+	memmove(l->a[i], l->a[i + 1], (l->n - (unsigned)i - 1) * 16);
+	l->n--;
+	return 0;
+}
+
+static int
+list_parse_all(const struct addr_family *fam, struct addr_list *l,
+    const char *value, const char *label, struct nic_err *err)
+{
+	char buf[LAG_PROBE_TARGETS_MAX * (INET6_ADDRSTRLEN + 1) + 1];
+	char *save, *tok;
+	int e;
+
+	if (strlen(value) >= sizeof(buf))
+		return nic_err_set(err, -EINVAL, "%s: list too long", label);
+	strcpy(buf, value);
+	l->n = 0;
+	for (tok = strtok_r(buf, ", ", &save); tok;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		e = list_add(fam, l, tok, label, err);
+		if (e)
+			return e;
+	}
+	return 0;
+}
+
+static int
+parse_addr_list(const struct ctl_option *opt, void *f, const char *value,
+    const char *label, struct nic_err *err)
+{
+	const struct addr_family *fam =
+	    opt->type == CTL_OPT_IPV4_LIST ? &af_ipv4 : &af_ipv6;
+	struct addr_list l;
+	int e;
+
+	list_load(fam, f, &l);
+	if (value[0] == '+')
+		e = list_add(fam, &l, value + 1, label, err);
+	else if (value[0] == '-')
+		e = list_remove(fam, &l, value + 1, label, err);
+	else
+		e = list_parse_all(fam, &l, value, label, err);
+	if (e)
+		return e;
+	list_store(fam, f, &l);
+	return 0;
+}
+
+static int
+format_addr_list(const struct ctl_option *opt, const void *f, char *buf,
+    size_t len)
+{
+	const struct addr_family *fam =
+	    opt->type == CTL_OPT_IPV4_LIST ? &af_ipv4 : &af_ipv6;
+	char one[INET6_ADDRSTRLEN];
+	struct addr_list l;
+	size_t used = 0;
+	int n;
+
+	list_load(fam, f, &l);
+	buf[0] = '\0';
+	for (unsigned i = 0; i < l.n; i++) {
+		inet_ntop(fam->af, l.a[i], one, sizeof(one));
+		n = snprintf(buf + used, len - used, "%s%s", i ? "," : "", one);
+		if (n < 0 || (size_t)n >= len - used)
+			return -ENOSPC;
+		used += (size_t)n;
+	}
+	return 0;
+}
+
 typedef int ctl_opt_parse_fn(const struct ctl_option *opt, void *f,
     const char *value, const char *label, struct nic_err *err);
 
@@ -376,6 +592,8 @@ static ctl_opt_parse_fn *const ctl_opt_parsers[] = {
 	[CTL_OPT_IFNAME] = parse_ifname,
 	[CTL_OPT_BACKEND] = parse_backend,
 	[CTL_OPT_MAC] = parse_mac,
+	[CTL_OPT_IPV4_LIST] = parse_addr_list,
+	[CTL_OPT_IPV6_LIST] = parse_addr_list,
 };
 static_assert(ARRAY_SIZE(ctl_opt_parsers) == CTL_OPT_TYPE_COUNT,
     "a parser per option type");
@@ -384,9 +602,10 @@ int
 ctl_option_parse(const struct ctl_option *opt, struct nic_config *cfg,
     const char *value, const char *label, struct nic_err *err)
 {
-	uint8_t tmp[IF_NAMESIZE + NIC_BACKEND_LEN];
+	uint8_t tmp[sizeof(struct lag_ipv6_targets)];
 	int e;
 
+	static_assert(IF_NAMESIZE + NIC_BACKEND_LEN <= sizeof(tmp), "tmp");
 	assert(opt->size <= sizeof(tmp));
 	/* parse into a copy: cfg changes only on success */
 	memcpy(tmp, cfield(opt, cfg), opt->size);
@@ -435,6 +654,8 @@ ctl_option_format(const struct ctl_option *opt, const struct nic_config *cfg,
 	uint64_t v = 0;
 	int n;
 
+	if (opt->type == CTL_OPT_IPV4_LIST || opt->type == CTL_OPT_IPV6_LIST)
+		return format_addr_list(opt, f, buf, len);
 	if (opt->type != CTL_OPT_IFNAME && opt->type != CTL_OPT_BACKEND &&
 	    opt->type != CTL_OPT_MAC)
 		v = field_uint(f, opt->size);

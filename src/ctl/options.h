@@ -8,7 +8,9 @@
  *
  * Values are strings, as in bonding's sysfs files: a name ("802.3ad"),
  * bonding's number for it where bonding has one ("4"), an integer, an
- * interface name or a MAC address. An option bonding has that lagnic does
+ * interface name, a MAC address, or a list of IP addresses separated by
+ * commas (arp_ip_target, ns_ip6_target; "" for none) where, as in
+ * bonding's sysfs files, "+ADDR" adds one and "-ADDR" removes one. An option bonding has that lagnic does
  * not implement yet is refused with -EOPNOTSUPP ("not supported"), never
  * accepted and ignored; a value out of range is refused with -EINVAL and a
  * message that lists what is allowed.
@@ -30,6 +32,8 @@ enum ctl_opt_type {
 	CTL_OPT_IFNAME,		/* an interface name, "" for none */
 	CTL_OPT_BACKEND,	/* a member port backend */
 	CTL_OPT_MAC,		/* xx:xx:xx:xx:xx:xx */
+	CTL_OPT_IPV4_LIST,	/* a,b,... (struct lag_ipv4_targets) */
+	CTL_OPT_IPV6_LIST,	/* a,b,... (struct lag_ipv6_targets) */
 	CTL_OPT_TYPE_COUNT
 };
 extern const char *const ctl_opt_type_names[];
@@ -52,6 +56,8 @@ struct ctl_option {
 };
 
 #define CTL_OPTIONS_MAX	48
+/* room for an option's value as text (16 IPv6 addresses, commas) */
+#define CTL_OPTION_LIST_LEN	(16 * 46 + 1)
 
 extern const struct ctl_option ctl_options[];
 extern const unsigned ctl_options_count;

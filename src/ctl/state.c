@@ -8,6 +8,7 @@
 
 #include "ctl/config.h"
 #include "ctl/options.h"
+#include "lag/probe.h"
 
 const char *const ctl_val_type_names[] = {
 	[CTL_VAL_STR] = "string",
@@ -280,6 +281,28 @@ get_m_lacp_counters(const void *o, union ctl_val *v)
 	v->j = ctl_lacp_counters_json(mem(o));
 }
 
+/* ARP/NS probes: null when they are off. */
+static void
+get_m_probe(const void *o, union ctl_val *v)
+{
+	const struct lag_member *m = mem(o);
+
+	v->j = lag_probe_enabled(m->lag) ?
+	    json_pack("{s:b}", "alive", m->probe.alive) : json_null();
+}
+
+static void
+get_m_probe_counters(const void *o, union ctl_val *v)
+{
+	const struct lag_member *m = mem(o);
+
+	v->j = lag_probe_enabled(m->lag) ?
+	    json_pack("{s:I, s:I, s:I}",
+	    "probes_tx", (json_int_t)m->cnt.probes_tx,
+	    "probes_tx_failed", (json_int_t)m->cnt.probes_tx_failed,
+	    "probe_replies", (json_int_t)m->cnt.probe_replies) : json_null();
+}
+
 /* The port's own counters, one getter per PORT_COUNTERS entry. */
 #define PORT_CNT_GETTER(name, desc)					\
 static void								\
@@ -305,6 +328,7 @@ static const struct ctl_state_row member_rows[] = {
 	{ "distributing", CTL_VAL_BOOL, get_m_distributing },
 	{ "lanes", CTL_VAL_U64, get_m_lanes },
 	{ "lacp", CTL_VAL_JSON, get_m_lacp },
+	{ "probe", CTL_VAL_JSON, get_m_probe },
 };
 
 static const struct ctl_state_row member_counter_rows[] = {
@@ -313,6 +337,7 @@ static const struct ctl_state_row member_counter_rows[] = {
 	{ "link_failures", CTL_VAL_U64, get_m_link_failures },
 	{ "rx_drops", CTL_VAL_JSON, get_m_rx_drops },
 	{ "lacp", CTL_VAL_JSON, get_m_lacp_counters },
+	{ "probe", CTL_VAL_JSON, get_m_probe_counters },
 };
 
 /* ---- the PF ---- */

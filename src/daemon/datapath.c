@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "lib/compiler.h"
+#include "lag/probe.h"
+#include "port/link_addr.h"
 
 /* Until the eSwitch: the PF takes its own MAC and group addresses. */
 static bool
@@ -81,6 +83,36 @@ tx_pf(struct nic *nic)
 	return n;
 }
 
+static bool
+ipv6_is_link_local(const uint8_t *a)
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+/* The PF's addresses as the source of ARP/NS probes: the first IPv4
+ * address, the first global IPv6 one (else a link-local). Read again at
+ * most once a second, when a probe is due. */
+static void
+probe_source_refresh(struct nic *nic, uint64_t now)
+{
+	struct link_addrs la;
+	const uint8_t *v6 = NULL;
+
+	if (!lag_probe_enabled(nic->lag) || now < nic->probe_src_next ||
+	    now < lag_next_deadline(nic->lag))
+		return;
+	nic->probe_src_next = now + NSEC_PER_SEC;
+	if (!nic->pf || link_addrs_get(nic->pf->ifindex, &la) != 0) {
+		lag_probe_set_source(nic->lag, 0, NULL);
+		return;
+	}
+	for (unsigned i = 0; i < la.n_ipv6; i++)
+		if (!v6 || (ipv6_is_link_local(v6) &&
+		    !ipv6_is_link_local(la.ipv6[i])))
+			v6 = la.ipv6[i];
+	lag_probe_set_source(nic->lag, la.n_ipv4 ? la.ipv4[0] : 0, v6);
+}
+
 bool
 nic_poll(struct nic *nic)
 {
@@ -92,6 +124,7 @@ nic_poll(struct nic *nic)
 	if (nic->pf)
 		work += tx_pf(nic);
 	now = clock_now(nic->env.clock);
+	probe_source_refresh(nic, now);
 	if (now >= lag_next_deadline(nic->lag))
 		lag_tick(nic->lag);
 	announce_tick(&nic->announce, now);

@@ -34,6 +34,7 @@ struct nic {
 	struct port *pf;
 	struct nic_fn_counters pf_cnt;
 	struct announce announce;	/* failover peer notifications */
+	uint64_t probe_src_next;	/* when to read the PF's addresses */
 	uint64_t rx_not_for_us;		/* passed the LAG, no function wants it */
 	struct nic_subscriber subs[NIC_SUBSCRIBERS_MAX];
 };

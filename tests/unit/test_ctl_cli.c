@@ -279,10 +279,10 @@ test_daemon_errors(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(run(f, ARGS("-s", "@", "option", "set", "arp_interval",
-	    "100")), 1);
-	assert_string_equal(f->err, "lagnicctl: arp_interval: not supported "
-	    "(ARP link monitoring is not implemented yet)\n");
+	assert_int_equal(run(f, ARGS("-s", "@", "option", "set", "resend_igmp",
+	    "1")), 1);
+	assert_string_equal(f->err, "lagnicctl: resend_igmp: not supported "
+	    "(IGMP reports are not sent on failover yet)\n");
 	assert_string_equal(f->out, "");
 	assert_int_equal(run(f, ARGS("-s", "@", "option", "set", "miimon",
 	    "-5")), 1);

@@ -335,28 +335,57 @@ test_teamd_lacp_runner_mode(void **state)
 }
 
 static void
-test_teamd_link_watchers_refused(void **state)
+test_teamd_link_watchers(void **state)
 {
+	struct nic_config cfg;
+
+	cfg = load("{\"link_watch\": [{\"name\": \"ethtool\", \"delay_up\": 5},"
+	    " {\"name\": \"arp_ping\", \"interval\": 100,"
+	    " \"target_host\": \"192.168.23.1\", \"validate_active\": true},"
+	    " {\"name\": \"arp_ping\", \"interval\": 100,"
+	    " \"target_host\": \"192.168.23.2\", \"validate_active\": true,"
+	    " \"validate_inactive\": true},"
+	    " {\"name\": \"nsna_ping\", \"interval\": 100,"
+	    " \"target_host\": \"fd00::1\"}]}");
+	assert_int_equal(cfg.lag.updelay, 5);
+	assert_int_equal(cfg.lag.arp_interval, 100);
+	assert_int_equal(cfg.lag.arp_missed_max, 3);	/* teamd's default */
+	assert_int_equal(cfg.lag.arp_ip_target.n, 2);
+	assert_int_equal(cfg.lag.arp_ip_target.addr[1], 0xc0a81702);
+	assert_int_equal(cfg.lag.ns_ip6_target.n, 1);
+	assert_int_equal(cfg.lag.arp_validate, LAG_ARP_VALIDATE_ALL);
+	cfg = load("{\"link_watch\": {\"name\": \"arp_ping\", \"interval\": 50,"
+	    " \"missed_max\": 5, \"target_host\": \"10.1.1.1\","
+	    " \"validate_inactive\": true}}");
+	assert_int_equal(cfg.lag.arp_missed_max, 5);
+	assert_int_equal(cfg.lag.arp_validate, LAG_ARP_VALIDATE_BACKUP);
+	/* bonding-style, with a JSON list of targets */
+	cfg = load("{\"bond\": {\"arp_interval\": 200, \"arp_ip_target\":"
+	    " [\"10.0.0.1\", \"10.0.0.2\"], \"ns_ip6_target\": \"fd00::2\"}}");
+	assert_int_equal(cfg.lag.arp_ip_target.n, 2);
+	assert_int_equal(cfg.lag.ns_ip6_target.n, 1);
+	assert_round_trip(&cfg);
+
+	load_err("{\"link_watch\": {\"name\": \"arp_ping\", \"interval\": 100}}",
+	    -EINVAL, "link_watch: target_host missing");
+	load_err("{\"link_watch\": [{\"name\": \"arp_ping\", \"interval\": 100,"
+	    " \"target_host\": \"10.0.0.1\"}, {\"name\": \"arp_ping\","
+	    " \"interval\": 200, \"target_host\": \"10.0.0.2\"}]}", -EINVAL,
+	    "link_watch[1].interval: arp_interval is already set by "
+	    "link_watch[0].interval");
 	load_err("{\"link_watch\": {\"name\": \"arp_ping\", \"interval\": 100,"
-	    " \"target_host\": \"192.168.23.1\"}}", -EOPNOTSUPP,
-	    "link_watch.name: arp_ping is not supported yet");
-	load_err("{\"link_watch\": {\"name\": \"nsna_ping\"}}", -EOPNOTSUPP,
-	    "nsna_ping is not supported yet");
-	load_err("{\"link_watch\": [{\"name\": \"ethtool\"}, {\"name\": "
-	    "\"ethtool\"}]}", -EOPNOTSUPP, "link_watch: 2 link watchers");
-	load_err("{\"link_watch\": [{\"name\": \"arp_ping\"}]}", -EOPNOTSUPP,
-	    "link_watch[0].name: arp_ping");
+	    " \"target_host\": \"gw.example\"}}", -EINVAL,
+	    "'gw.example' is not an IPv4 address");
+	load_err("{\"link_watch\": {\"name\": \"arp_ping\", \"interval\": 100,"
+	    " \"target_host\": \"10.0.0.1\", \"source_host\": \"10.0.0.2\"}}",
+	    -EOPNOTSUPP, "link_watch.source_host: not supported");
+	load_err("{\"link_watch\": {\"name\": \"nsna_ping\", \"interval\": 1,"
+	    " \"target_host\": \"fd00::1\", \"init_wait\": 5}}", -EOPNOTSUPP,
+	    "link_watch.init_wait: not supported");
+	load_err("{\"bond\": {\"arp_ip_target\": [1]}}", -EINVAL,
+	    "expected an array of addresses");
 	load_err("{\"link_watch\": {\"name\": \"mii\"}}", -EINVAL,
 	    "link_watch.name: unknown value 'mii'");
-	load_err("{\"link_watch\": {\"delay_up\": 10, \"init_wait\": 5}}",
-	    -EOPNOTSUPP, "link_watch.init_wait: not supported");
-	load_err("{\"link_watch\": {\"delay_up\": \"10\"}}", -EINVAL,
-	    "link_watch.delay_up: expected an integer, got a string");
-	load_err("{\"link_watch\": {\"delay_up\": 10}, \"updelay\": 5}",
-	    -EINVAL, "updelay: updelay is already set by link_watch.delay_up");
-	load_err("{\"ports\": {\"eth1\": {\"link_watch\": {\"name\": "
-	    "\"ethtool\"}}}}", -EOPNOTSUPP, "ports.eth1.link_watch: not "
-	    "supported");
 }
 
 static void
@@ -420,10 +449,8 @@ test_bonding_style_errors(void **state)
 	load_err("{\"miimon\": true}", -EINVAL, "miimon: expected");
 	load_err("{\"bond\": {\"mode\": \"balance-alb\"}}", -EOPNOTSUPP,
 	    "bond.mode: balance-alb is not supported");
-	load_err("{\"bond\": {\"arp_interval\": 100}}", -EOPNOTSUPP,
-	    "bond.arp_interval: not supported");
-	load_err("{\"arp_ip_target\": \"10.0.0.1\"}", -EOPNOTSUPP,
-	    "arp_ip_target: not supported");
+	load_err("{\"bond\": {\"resend_igmp\": 1}}", -EOPNOTSUPP,
+	    "bond.resend_igmp: not supported");
 	load_err("{\"bond\": {\"backend\": \"sim\"}}", -EINVAL,
 	    "bond.backend: unknown key");
 	load_err("{\"bond\": {\"miimon\": 1}, \"miimon\": 2}", -EINVAL,
@@ -612,7 +639,7 @@ main(void)
 		cmocka_unit_test(test_teamd_lacp_runner),
 		cmocka_unit_test(test_bonding_lacp),
 		cmocka_unit_test(test_teamd_lacp_runner_mode),
-		cmocka_unit_test(test_teamd_link_watchers_refused),
+		cmocka_unit_test(test_teamd_link_watchers),
 		cmocka_unit_test(test_teamd_refused_keys),
 		cmocka_unit_test(test_bonding_style),
 		cmocka_unit_test(test_bonding_style_errors),

@@ -87,6 +87,10 @@ test_table_is_sound(void **state)
 		case CTL_OPT_BACKEND: assert_int_equal(o->size,
 			NIC_BACKEND_LEN); break;
 		case CTL_OPT_MAC: assert_int_equal(o->size, 6); break;
+		case CTL_OPT_IPV4_LIST: assert_int_equal(o->size,
+			sizeof(struct lag_ipv4_targets)); break;
+		case CTL_OPT_IPV6_LIST: assert_int_equal(o->size,
+			sizeof(struct lag_ipv6_targets)); break;
 		default: assert_true(o->size == 1 || o->size == 2 ||
 			o->size == 4); break;
 		}
@@ -296,6 +300,49 @@ test_unknown_name(void **state)
 	set_err("MODE", "1", -ENOENT, "unknown option");
 }
 
+/* Address lists as bonding takes them: a list, +ADDR, -ADDR, "". */
+static void
+test_probe_target_lists(void **state)
+{
+	struct nic_config cfg;
+	char buf[CTL_OPTION_LIST_LEN];
+
+	nic_config_default(&cfg);
+	set_ok(&cfg, "arp_ip_target", "10.0.0.1,10.0.0.2");
+	assert_int_equal(cfg.lag.arp_ip_target.n, 2);
+	assert_int_equal(cfg.lag.arp_ip_target.addr[1], 0x0a000002);
+	set_ok(&cfg, "arp_ip_target", "+192.168.1.1");
+	set_ok(&cfg, "arp_ip_target", "-10.0.0.1");
+	assert_int_equal(ctl_option_get(&cfg, "arp_ip_target", buf,
+	    sizeof(buf)), 0);
+	assert_string_equal(buf, "10.0.0.2,192.168.1.1");
+	set_ok(&cfg, "ns_ip6_target", "fd00::9,fe80::1");
+	assert_int_equal(ctl_option_get(&cfg, "ns_ip6_target", buf,
+	    sizeof(buf)), 0);
+	assert_string_equal(buf, "fd00::9,fe80::1");
+	set_ok(&cfg, "ns_ip6_target", "");
+	assert_int_equal(cfg.lag.ns_ip6_target.n, 0);
+	set_ok(&cfg, "arp_validate", "filter_backup");
+	assert_int_equal(cfg.lag.arp_validate, LAG_ARP_VALIDATE_FILTER_BACKUP);
+	set_ok(&cfg, "arp_validate", "3");
+	assert_int_equal(cfg.lag.arp_validate, LAG_ARP_VALIDATE_ALL);
+
+	set_err("arp_ip_target", "10.0.0.1,banana", -EINVAL,
+	    "'banana' is not an IPv4 address");
+	set_err("arp_ip_target", "255.255.255.255", -EINVAL, "cannot be a target");
+	set_err("arp_ip_target", "224.0.0.1", -EINVAL, "cannot be a target");
+	set_err("arp_ip_target", "10.0.0.1,10.0.0.1", -EINVAL,
+	    "10.0.0.1 is already a target");
+	set_err("arp_ip_target", "-10.9.9.9", -ENOENT, "is not a target");
+	set_err("arp_ip_target", "1.0.0.1,1.0.0.2,1.0.0.3,1.0.0.4,1.0.0.5,"
+	    "1.0.0.6,1.0.0.7,1.0.0.8,1.0.0.9,1.0.0.10,1.0.0.11,1.0.0.12,"
+	    "1.0.0.13,1.0.0.14,1.0.0.15,1.0.0.16,1.0.0.17", -EINVAL,
+	    "at most 16 targets");
+	set_err("ns_ip6_target", "ff02::1", -EINVAL, "cannot be a target");
+	set_err("ns_ip6_target", "10.0.0.1", -EINVAL, "not an IPv6 address");
+	set_err("arp_missed_max", "0", -EINVAL, "out of range (1..255)");
+}
+
 static void
 test_not_supported(void **state)
 {
@@ -305,9 +352,7 @@ test_not_supported(void **state)
 		assert_null(ctl_option_find(name));
 		set_err(name, "1", -EOPNOTSUPP, "not supported");
 	}
-	set_err("arp_interval", "100", -EOPNOTSUPP, "arp_interval: not supported");
-	set_err("arp_ip_target", "10.0.0.1", -EOPNOTSUPP, "not supported");
-	set_err("ns_ip6_target", "fe80::1", -EOPNOTSUPP, "not supported");
+	set_err("resend_igmp", "1", -EOPNOTSUPP, "resend_igmp: not supported");
 	set_err("mode", "balance-tlb", -EOPNOTSUPP, "not supported");
 	set_err("mode", "balance-alb", -EOPNOTSUPP, "not supported");
 	set_err("mode", "5", -EOPNOTSUPP, "5 (balance-tlb) is not supported");
@@ -343,6 +388,7 @@ main(void)
 		cmocka_unit_test(test_numeric_aliases),
 		cmocka_unit_test(test_out_of_range),
 		cmocka_unit_test(test_unknown_name),
+		cmocka_unit_test(test_probe_target_lists),
 		cmocka_unit_test(test_not_supported),
 		cmocka_unit_test(test_getter_errors),
 	};

@@ -361,8 +361,8 @@ test_option_set(void **state)
 	before = snapshot(f);
 	request_err(f, "{\"cmd\": \"option-set\", \"name\": \"miimon\", "
 	    "\"value\": \"-1\"}", EINVAL, "miimon: '-1' out of range");
-	request_err(f, "{\"cmd\": \"option-set\", \"name\": \"arp_interval\", "
-	    "\"value\": \"100\"}", EOPNOTSUPP, "arp_interval: not supported");
+	request_err(f, "{\"cmd\": \"option-set\", \"name\": \"resend_igmp\", "
+	    "\"value\": \"1\"}", EOPNOTSUPP, "resend_igmp: not supported");
 	request_err(f, "{\"cmd\": \"option-set\", \"name\": \"mode\", "
 	    "\"value\": \"balance-tlb\"}", EOPNOTSUPP, "not supported");
 	request_err(f, "{\"cmd\": \"option-set\", \"name\": \"nope\", "
