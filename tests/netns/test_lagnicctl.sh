@@ -93,7 +93,8 @@ ctl h0 port del eth2
 ctl h0 -j config >"$LOGDIR/before.json"
 
 note "bad input: refused, nothing changed"
-expect 1 "arp_interval: not supported" ctl h0 option set arp_interval 100
+expect 1 "resend_igmp: not supported" ctl h0 option set resend_igmp 1
+expect 1 "arp_interval: '-5' out of range" ctl h0 option set arp_interval -5
 expect 1 "balance-tlb is not supported" ctl h0 option set mode balance-tlb
 expect 1 "miimon: '-1' out of range" ctl h0 option set miimon -1
 expect 1 "nosuch: unknown option" ctl h0 option set nosuch 1
