@@ -12,7 +12,8 @@
 # saw no failover in that time; DPDK_LONG_S > 0 adds one trial per side
 # that waits that long, to see what it does in the end (802.3ad: the LACP
 # timeout). Env: DPDK_TRIALS (3), DPDK_TIMEOUT_S (5), DPDK_PMD (af_packet),
-# DPDK_LONG_S (120 for 802.3ad, 0 for active-backup), DPDK=0 skips it.
+# DPDK_LONG_S (120 for 802.3ad, 0 for active-backup).
+# IMPLS="lagnic ovs dpdk" (default) picks and orders the implementations.
 #
 # 802.3ad: h1 runs a LACP partner too (lagnicd on afpacket, so that the
 # probe's packet sockets still see every frame; OVS: lagnicd as well).
@@ -37,7 +38,7 @@ TB=lfail$$
 TESTBED=$SRC/scripts/testbed.sh
 PEERS=${PEERS:-$SRC/../shared/peers}
 LOG=$(mktemp -d /tmp/lagnic-failover.XXXXXX)
-DPDK=${DPDK:-1}
+IMPLS=${IMPLS:-lagnic ovs dpdk}
 DPDK_TRIALS=${DPDK_TRIALS:-3}
 DPDK_TIMEOUT_S=${DPDK_TIMEOUT_S:-5}
 DPDK_PMD=${DPDK_PMD:-af_packet}
@@ -132,24 +133,42 @@ probe() {
 	esac
 }
 
+dpdk_stop() {
+	"$PEERS/dpdk-bond.sh" stop "$TB-h0" >/dev/null 2>&1 || true
+	"$TESTBED" down "$TB"
+}
+
+# dpdk_ready: testpmd's bond is sending (and in 802.3ad, negotiated);
+# otherwise the reason, quotes dropped, on stdout, and 1.
+dpdk_ready() {
+	local tlog=${CACHE:-/var/tmp/peers-cache}/dpdk-$TB-h0.log
+	if ! start_dpdk; then
+		echo "testpmd did not start: $(tail -1 "$LOG/dpdk-start.log" | tr -d '"')"
+		return 1
+	fi
+	# e.g. mode 1 over af_xdp: the bond cannot set its members' MAC
+	if grep -q "Fail to start port" "$tlog" 2>/dev/null; then
+		echo "testpmd: $(grep -m1 "Fail to start port" "$tlog"), after:" \
+			"$(grep -m1 "Failed to update port" "$tlog")" | tr -d '"'
+		return 1
+	fi
+	if [ "$MODE" = 802.3ad ] && ! wait_for 30 partner_in_sync; then
+		echo "LACP did not negotiate"
+		return 1
+	fi
+}
+
 # measure_dpdk SIDE: DPDK's row: the probe's figures with a bounded wait,
 # what the members sent meanwhile, and the long trial if asked for
 measure_dpdk() {
-	local side=$1 cut_ns=$TB-h0 out long="" tx0 tx1
+	local side=$1 cut_ns=$TB-h0 out long="" tx0 tx1 why
 	[ "$side" = partner ] && cut_ns=$TB-h1
 	"$TESTBED" pair "$TB" 2
 	start_partner
-	if ! start_dpdk; then
-		printf '%-8s %-8s {"error": "testpmd did not start: %s"}\n' dpdk "$side" \
-			"$(tail -1 "$LOG/dpdk-start.log" | tr -d '"')"
-		"$PEERS/dpdk-bond.sh" stop "$TB-h0" >/dev/null 2>&1 || true
-		"$TESTBED" down "$TB"
-		return
-	fi
-	if [ "$MODE" = 802.3ad ] && ! wait_for 30 partner_in_sync; then
-		printf '%-8s %-8s %s\n' dpdk "$side" '{"error": "LACP did not negotiate"}'
-		"$PEERS/dpdk-bond.sh" stop "$TB-h0" >/dev/null 2>&1 || true
-		"$TESTBED" down "$TB"
+	if ! why=$(dpdk_ready); then
+		printf '%-8s %-8s {"pmd": "%s", "mode": %s, "error": "%s"}\n' \
+			dpdk "$side" "$DPDK_PMD" "$DPDK_MODE" "$why"
+		dpdk_stop
 		return
 	fi
 	read -r -a tx0 <<<"$(dpdk_tx)"
@@ -186,8 +205,7 @@ measure_dpdk() {
 	    r["long_trial"] = lr
 	print(json.dumps(r))
 	PY
-	"$PEERS/dpdk-bond.sh" stop "$TB-h0" >/dev/null 2>&1 || true
-	"$TESTBED" down "$TB"
+	dpdk_stop
 }
 
 # measure IMPL SIDE: one line of results
@@ -218,22 +236,29 @@ measure() {
 
 echo "# failover: $MODE, $TRIALS trials each, stream $RATE frames/s,"
 echo "# lagnic backend $BACKEND; $(nproc) CPUs; foreign load: $(pgrep -c -f '^qemu-system' || true)"
-[ "$DPDK" = 0 ] ||
+[[ " $IMPLS " = *" dpdk "* ]] &&
 	echo "# dpdk: testpmd bonding mode $DPDK_MODE over $DPDK_PMD, one unpaced flow," \
 		"$DPDK_TRIALS trials waiting at most $DPDK_TIMEOUT_S s, long trial ${DPDK_LONG_S} s"
 printf '%-8s %-8s %s\n' impl cut result
 for side in local partner; do
-	measure lagnic "$side"
-	if command -v ovs-vswitchd >/dev/null && [ -x "$PEERS/ovs-lacp-switch.sh" ]; then
-		measure ovs "$side"
-	else
-		printf '%-8s %-8s %s\n' ovs "$side" '{"error": "openvswitch-switch or peers/ missing"}'
-	fi
-	if [ "$DPDK" = 0 ]; then
-		:
-	elif command -v dpdk-testpmd >/dev/null && [ -x "$PEERS/dpdk-bond.sh" ]; then
-		measure_dpdk "$side"
-	else
-		printf '%-8s %-8s %s\n' dpdk "$side" '{"error": "dpdk (testpmd) or peers/ missing"}'
-	fi
+	for impl in $IMPLS; do
+		case $impl in
+		lagnic)
+			measure lagnic "$side" ;;
+		ovs)
+			if command -v ovs-vswitchd >/dev/null && [ -x "$PEERS/ovs-lacp-switch.sh" ]; then
+				measure ovs "$side"
+			else
+				printf '%-8s %-8s %s\n' ovs "$side" '{"error": "openvswitch-switch or peers/ missing"}'
+			fi ;;
+		dpdk)
+			if command -v dpdk-testpmd >/dev/null && [ -x "$PEERS/dpdk-bond.sh" ]; then
+				measure_dpdk "$side"
+			else
+				printf '%-8s %-8s %s\n' dpdk "$side" '{"error": "dpdk (testpmd) or peers/ missing"}'
+			fi ;;
+		*)
+			printf '%-8s %-8s %s\n' "$impl" "$side" '{"error": "unknown implementation"}' ;;
+		esac
+	done
 done
