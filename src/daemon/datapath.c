@@ -1,48 +1,102 @@
 /*
- * The NIC's datapath round: a burst from every member through the LAG to
- * the functions, a burst from the PF to the LAG, then the LAG's timers.
- * Every round is bounded (one burst per port), so timers are never
- * starved by traffic.
+ * The NIC's datapath round: a burst from every member through the LAG and
+ * the eSwitch to the functions; a burst from every function (PF, VFs)
+ * through the eSwitch to other functions (hairpin) or to its TX queue;
+ * the scheduler's nodes to the LAG; then the LAG's timers. Every round is
+ * bounded (a burst per port, a few per node), so timers are never starved
+ * by traffic.
  */
 #include "daemon/nic_priv.h"
 
 #include <string.h>
 
+#include "esw/esw.h"
 #include "lib/compiler.h"
 #include "lag/probe.h"
+#include "net/arp.h"
+#include "txs/txs.h"
 #include "port/link_addr.h"
 
-/* Until the eSwitch: the PF takes its own MAC and group addresses. */
-static bool
-for_pf(const struct nic *nic, const struct pkt *pkt)
+/* The port that takes vport v's frames; NULL: none (no PF TAP). */
+static struct port *
+vport_port(struct nic *nic, unsigned v)
 {
-	return pkt->len >= 14 &&
-	    ((pkt->data[0] & 1) || memcmp(pkt->data, nic->pf->mac, 6) == 0);
+	if (v == ESW_VPORT_PF)
+		return nic->pf;
+	return nic->vfs[esw_vport_vf(v)].port;
 }
 
 static void
-pf_deliver(struct nic *nic, struct pkt **pkts, unsigned n)
+fn_rx_dropped(struct nic *nic, unsigned v)
 {
-	unsigned sent;
+	if (v == ESW_VPORT_PF)
+		nic->pf_cnt.rx_dropped++;
+	else
+		nic->vfs[esw_vport_vf(v)].rx_dropped++;
+}
 
-	for (unsigned i = 0; i < n; i++)
-		nic->pf_cnt.rx_bytes += pkts[i]->len;
-	sent = port_tx_burst(nic->pf, pkts, n);
-	nic->pf_cnt.rx_packets += sent;
-	if (sent < n) {
-		for (unsigned i = sent; i < n; i++)
-			nic->pf_cnt.rx_bytes -= pkts[i]->len;
-		nic->pf_cnt.rx_dropped += n - sent;
-		pkt_free_bulk(&pkts[sent], n - sent);
+/* One frame to a function's interface (the eSwitch counted it). */
+static void
+fn_deliver(struct nic *nic, unsigned v, struct pkt *pkt)
+{
+	struct port *port = vport_port(nic, v);
+	uint32_t len = pkt->len;
+
+	if (port && port_tx_burst(port, &pkt, 1) == 1) {
+		if (v == ESW_VPORT_PF) {
+			nic->pf_cnt.rx_packets++;
+			nic->pf_cnt.rx_bytes += len;
+		}
+		return;
 	}
+	if (port)
+		fn_rx_dropped(nic, v);
+	pkt_free(pkt);
+}
+
+/*
+ * Carry out a decision: a copy to each destination vport, with its VLAN
+ * edit, and the frame itself to the last destination (up: the sender's
+ * TX queue).
+ */
+static void
+esw_forward(struct nic *nic, const struct esw_fwd *fwd, struct pkt *pkt,
+    struct txs_queue *up)
+{
+	unsigned v, next;
+
+	for (v = esw_fwd_next(fwd, 0); v < ESW_VPORTS_MAX; v = next) {
+		bool last;
+		struct pkt *copy;
+
+		next = esw_fwd_next(fwd, v + 1);
+		last = next >= ESW_VPORTS_MAX && !fwd->uplink;
+		copy = last ? pkt : pkt_clone(pkt, &nic->pool);
+		if (!copy || esw_vlan_apply(copy, esw_fwd_edit(nic->esw, fwd,
+		    v))) {
+			fn_rx_dropped(nic, v);
+			if (copy)
+				pkt_free(copy);
+			continue;
+		}
+		fn_deliver(nic, v, copy);
+	}
+	if (!fwd->uplink)
+		return;
+	if (!up || esw_vlan_apply(pkt, esw_fwd_uplink_edit(fwd))) {
+		pkt_free(pkt);
+		return;
+	}
+	txs_enqueue(up, &pkt, 1);
 }
 
 /* One burst from a member: control frames to the LAG, the rest onwards. */
 static unsigned
 rx_member(struct nic *nic, struct nic_port *np)
 {
-	struct pkt *burst[PKT_BURST_MAX], *up[PKT_BURST_MAX];
-	unsigned n, nup = 0;
+	struct pkt *burst[PKT_BURST_MAX];
+	struct esw_fwd fwd;
+	unsigned n;
 
 	n = port_rx_burst(np->port, burst, PKT_BURST_MAX);
 	for (unsigned i = 0; i < n; i++) {
@@ -50,8 +104,8 @@ rx_member(struct nic *nic, struct nic_port *np)
 		case LAG_RX_CONSUMED:
 			break;
 		case LAG_RX_PASS:
-			if (nic->pf && for_pf(nic, burst[i])) {
-				up[nup++] = burst[i];
+			if (esw_from_uplink(nic->esw, burst[i], &fwd)) {
+				esw_forward(nic, &fwd, burst[i], NULL);
 				break;
 			}
 			nic->rx_not_for_us++;
@@ -62,25 +116,123 @@ rx_member(struct nic *nic, struct nic_port *np)
 			break;
 		}
 	}
-	if (nup)
-		pf_deliver(nic, up, nup);
+	return n;
+}
+
+static void
+learn_ipv4(struct announce_target *t, uint32_t a)
+{
+	for (unsigned i = 0; i < t->n_ipv4; i++)
+		if (t->ipv4[i] == a)
+			return;
+	if (a && t->n_ipv4 < ANNOUNCE_ADDRS_MAX)
+		t->ipv4[t->n_ipv4++] = a;
+}
+
+static void
+learn_ipv6(struct announce_target *t, const uint8_t *a)
+{
+	static const uint8_t any[16];
+
+	for (unsigned i = 0; i < t->n_ipv6; i++)
+		if (memcmp(t->ipv6[i], a, 16) == 0)
+			return;
+	if (memcmp(a, any, 16) != 0 && t->n_ipv6 < ANNOUNCE_ADDRS_MAX)
+		memcpy(t->ipv6[t->n_ipv6++], a, 16);
+}
+
+#define ETH_P_ARP_	0x0806
+#define ETH_P_IPV6_	0x86dd
+#define IPPROTO_ICMPV6_	58
+#define ND_NS_		135
+#define ND_NA_		136
+
+/* A VF's addresses, from the ARP and ND it sends (untagged, as a VF
+ * does), for the announcements after a failover. */
+static void
+vf_learn(struct nic_vf *vf, const struct pkt *pkt)
+{
+	const uint8_t *d = pkt->data;
+	uint16_t type = pkt->len >= 14 ? (uint16_t)(d[12] << 8 | d[13]) : 0;
+	struct net_arp arp;
+
+	if (type == ETH_P_ARP_ && net_arp_parse(d + 14, pkt->len - 14, &arp) ==
+	    NET_OK && memcmp(arp.sha, vf->cfg.esw.mac, ETH_ALEN_) == 0)
+		learn_ipv4(&vf->who, arp.spa);
+	if (type == ETH_P_IPV6_ && pkt->len >= 14 + 40 + 1 &&
+	    d[14 + 6] == IPPROTO_ICMPV6_ &&
+	    (d[14 + 40] == ND_NS_ || d[14 + 40] == ND_NA_))
+		learn_ipv6(&vf->who, d + 14 + 8);
+}
+
+/* One burst a function sent: through the eSwitch, locally or up. */
+static unsigned
+tx_fn(struct nic *nic, unsigned v, struct port *port, struct txs_queue *q)
+{
+	struct pkt *burst[PKT_BURST_MAX];
+	unsigned n = port_rx_burst(port, burst, PKT_BURST_MAX);
+	struct esw_fwd fwd;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (v == ESW_VPORT_PF) {
+			nic->pf_cnt.tx_packets++;
+			nic->pf_cnt.tx_bytes += burst[i]->len;
+		}
+		if (!esw_from_vport(nic->esw, v, burst[i], &fwd)) {
+			if (v == ESW_VPORT_PF)
+				nic->pf_cnt.tx_dropped++;
+			pkt_free(burst[i]);
+			continue;
+		}
+		if (v != ESW_VPORT_PF)
+			vf_learn(&nic->vfs[esw_vport_vf(v)], burst[i]);
+		esw_forward(nic, &fwd, burst[i], q);
+	}
 	return n;
 }
 
 static unsigned
-tx_pf(struct nic *nic)
+tx_functions(struct nic *nic)
+{
+	unsigned work = 0;
+
+	if (nic->pf)
+		work += tx_fn(nic, ESW_VPORT_PF, nic->pf, nic->pf_txq);
+	for (unsigned n = 0; n < NIC_VFS_MAX; n++)
+		if (nic->vfs[n].used)
+			work += tx_fn(nic, esw_vf_vport(n), nic->vfs[n].port,
+			    nic->vfs[n].txq);
+	return work;
+}
+
+#define NIC_SCHED_BURSTS	8	/* per node and round */
+
+/* What a node's queues may send now, through the LAG's member pick. */
+static unsigned
+sched_node(struct nic *nic, struct txs_node *node, uint64_t now)
 {
 	struct pkt *burst[PKT_BURST_MAX];
-	unsigned n = port_rx_burst(nic->pf, burst, PKT_BURST_MAX);
-	uint64_t no_member = nic->lag->cnt.tx_no_member;
+	unsigned n, work = 0;
 
-	for (unsigned i = 0; i < n; i++)
-		nic->pf_cnt.tx_bytes += burst[i]->len;
-	nic->pf_cnt.tx_packets += n;
-	if (n)
-		lag_xmit(nic->lag, burst, n);
-	nic->pf_cnt.tx_dropped += nic->lag->cnt.tx_no_member - no_member;
-	return n;
+	for (unsigned b = 0; b < NIC_SCHED_BURSTS; b++) {
+		n = txs_dequeue(node, now, burst, PKT_BURST_MAX, NULL);
+		if (n)
+			lag_xmit(nic->lag, burst, n);
+		work += n;
+		if (n < PKT_BURST_MAX)
+			break;
+	}
+	return work;
+}
+
+static unsigned
+tx_sched(struct nic *nic, uint64_t now)
+{
+	unsigned work = sched_node(nic, nic->park, now);
+
+	for (unsigned i = 0; i < nic->nports; i++)
+		work += sched_node(nic, nic->ports[i].node, now);
+	return work;
 }
 
 static bool
@@ -121,9 +273,9 @@ nic_poll(struct nic *nic)
 
 	for (unsigned i = 0; i < nic->nports; i++)
 		work += rx_member(nic, &nic->ports[i]);
-	if (nic->pf)
-		work += tx_pf(nic);
+	work += tx_functions(nic);
 	now = clock_now(nic->env.clock);
+	work += tx_sched(nic, now);
 	probe_source_refresh(nic, now);
 	if (now >= lag_next_deadline(nic->lag))
 		lag_tick(nic->lag);
@@ -134,6 +286,9 @@ nic_poll(struct nic *nic)
 uint64_t
 nic_next_deadline(struct nic *nic)
 {
-	return MIN(lag_next_deadline(nic->lag),
+	uint64_t next = MIN(lag_next_deadline(nic->lag),
 	    announce_next_deadline(&nic->announce));
+
+	/* throttled queues: wake when the first may send again */
+	return MIN(next, txs_next_deadline(nic->txs));
 }

@@ -100,27 +100,6 @@ nic_port(struct nic *nic, const char *ifname)
 	return np ? np->port : NULL;
 }
 
-/* The PF's identity as announcements carry it: its MAC and addresses. */
-static void
-nic_announce_pf(struct nic *nic)
-{
-	struct announce_target *t = &nic->announce.targets[0];
-	struct link_addrs la;
-
-	if (!nic->pf)
-		return;
-	memset(t, 0, sizeof(*t));
-	memcpy(t->mac, nic->pf->mac, ETH_ALEN_);
-	if (link_addrs_get(nic->pf->ifindex, &la) == 0) {
-		memcpy(t->ipv4, la.ipv4, sizeof(t->ipv4));
-		t->n_ipv4 = la.n_ipv4;
-		memcpy(t->ipv6, la.ipv6, sizeof(t->ipv6));
-		t->n_ipv6 = la.n_ipv6;
-	}
-	nic->announce.ntargets = 1;
-	announce_start(&nic->announce);
-}
-
 /* LAG events: follow them on the PF, then pass them on. */
 static void
 nic_lag_event(struct lag *lag, const struct lag_event *ev, void *arg)
@@ -129,12 +108,19 @@ nic_lag_event(struct lag *lag, const struct lag_event *ev, void *arg)
 
 	if (nic->pf && ev->type == LAG_EV_CARRIER)
 		port_tap_set_carrier(nic->pf, ev->up);
+	if (ev->type == LAG_EV_CARRIER)
+		nic_fn_carrier_update(nic);
+	if (ev->type == LAG_EV_LANES)
+		nic_fn_lanes_changed(nic);
 	if (nic->pf && ev->type == LAG_EV_ACTIVE &&
-	    memcmp(nic->pf->mac, lag->mac, ETH_ALEN_) != 0)
+	    memcmp(nic->pf->mac, lag->mac, ETH_ALEN_) != 0) {
 		port_mac_set(nic->pf, lag->mac);
-	/* bonding notifies peers whenever a new active member is chosen */
+		nic_fn_pf_mac_update(nic);
+	}
+	/* bonding notifies peers whenever a new active member is chosen;
+	 * the VFs' MACs move with it */
 	if (ev->type == LAG_EV_ACTIVE && ev->member)
-		nic_announce_pf(nic);
+		nic_fn_announce(nic);
 	nic_emit(nic, &(struct nic_event){ .type = NIC_EV_LAG, .lag = ev,
 	    .port = ev->member ? ev->member->port->name : NULL });
 }
@@ -302,10 +288,12 @@ nic_member_remove(struct nic *nic, unsigned i)
 
 	strcpy(name, np->cfg.ifname);
 	lag_member_del(nic->lag, np->port);
+	nic_fn_node_del(nic, np);
 	nic_port_close(nic, np->port);
 	memmove(&nic->ports[i], &nic->ports[i + 1],
 	    (nic->nports - i - 1) * sizeof(nic->ports[0]));
 	nic->nports--;
+	nic_fn_lanes_changed(nic);
 	nic_emit(nic, &(struct nic_event){ .type = NIC_EV_PORT_REMOVED,
 	    .port = name });
 }
@@ -321,6 +309,7 @@ nic_pf_follow_mac(struct nic *nic)
 		return;
 	if (port_mac_set(nic->pf, nic->lag->mac))
 		log_warn("%s: cannot set the PF's MAC", nic->cfg.name);
+	nic_fn_pf_mac_update(nic);
 }
 
 static void
@@ -330,11 +319,16 @@ nic_member_insert(struct nic *nic, const struct nic_port_config *pc,
 	struct nic_port *np = &nic->ports[nic->nports];
 	int e;
 
-	/* checked before: a fresh port in a LAG with room */
-	e = lag_member_add(nic->lag, port);
+	/* checked before: a fresh port in a LAG with room (and a scheduler
+	 * node for each member) */
+	np->node = NULL;
+	e = nic_fn_node_add(nic, np);
+	if (!e)
+		e = lag_member_add(nic->lag, port);
 	if (e) {
 		log_err("%s: cannot add %s: %s", nic->cfg.name, pc->ifname,
 		    strerror(-e));
+		nic_fn_node_del(nic, np);
 		nic_port_close(nic, port);
 		return;
 	}
@@ -342,6 +336,7 @@ nic_member_insert(struct nic *nic, const struct nic_port_config *pc,
 	np->port = port;
 	np->member = lag_member_of_port(nic->lag, port);
 	nic->nports++;
+	nic_fn_lanes_changed(nic);
 	nic_pf_follow_mac(nic);
 	nic_emit(nic, &(struct nic_event){ .type = NIC_EV_PORT_ADDED,
 	    .port = pc->ifname });
@@ -425,26 +420,54 @@ nic_lag_apply(struct nic *nic, const struct nic_config *cfg,
 	return 0;
 }
 
+/*
+ * The try steps: new member ports, new VFs (their TAPs and queues, new
+ * MACs), then the LAG's options; each undone when a later one fails.
+ * want is cfg with what the try steps resolved (a new VF's MAC).
+ */
+static int
+nic_reconfigure_try(struct nic *nic, struct nic_config *want,
+    struct port **opened, struct nic_vf_prep *prep, struct nic_err *err)
+{
+	int e = nic_open_new(nic, want, opened, err);
+
+	if (e)
+		return e;
+	e = nic_vfs_prepare(nic, want, prep, err);
+	if (e)
+		goto fail_ports;
+	e = nic_lag_apply(nic, want, err);
+	if (e)
+		goto fail_vfs;
+	return 0;
+fail_vfs:
+	nic_vfs_undo(nic, want, prep);
+fail_ports:
+	nic_close_opened(nic, opened, want->nports);
+	return e;
+}
+
 int
 nic_reconfigure(struct nic *nic, const struct nic_config *cfg,
     struct nic_err *err)
 {
 	struct port *opened[NIC_PORTS_MAX];
+	struct nic_vf_prep prep[NIC_VFS_MAX];
+	struct nic_config want;
 	int e;
 
 	e = nic_config_check(cfg, &nic->caps, err);
 	if (!e)
 		e = check_fixed(nic, cfg, err);
+	if (!e)
+		e = nic_vfs_check_fixed(nic, cfg, err);
 	if (e)
 		return e;
-	e = nic_open_new(nic, cfg, opened, err);
+	want = *cfg;
+	e = nic_reconfigure_try(nic, &want, opened, prep, err);
 	if (e)
 		return e;
-	e = nic_lag_apply(nic, cfg, err);
-	if (e) {
-		nic_close_opened(nic, opened, cfg->nports);
-		return e;
-	}
+	cfg = &want;
 	/* commit: nothing below may fail */
 	for (unsigned i = nic->nports; i-- > 0;)
 		if (!config_port(cfg, nic->ports[i].cfg.ifname))
@@ -454,6 +477,7 @@ nic_reconfigure(struct nic *nic, const struct nic_config *cfg,
 			nic_member_insert(nic, &cfg->ports[i], opened[i]);
 	announce_set_counts(&nic->announce, cfg->notify.num_grat_arp,
 	    cfg->notify.num_unsol_na, cfg->notify.peer_notif_delay);
+	nic_vfs_commit(nic, cfg, prep);
 	nic->cfg = *cfg;
 	return 0;
 }
@@ -547,10 +571,14 @@ nic_start(struct nic *nic, const struct nic_config *cfg, struct nic_err *err)
 	e = nic_lag_create(nic, cfg, err);
 	if (e)
 		return e;
+	e = nic_fn_start(nic, err);
+	if (e)
+		goto fail_lag;
 	if (cfg->pf) {
 		e = nic_pf_open(nic, cfg, err);
 		if (e)
-			goto fail_lag;
+			goto fail_fn;
+		nic_fn_pf_mac_update(nic);
 	}
 	if (nic->env.loop) {
 		e = loop_poller_add(nic->env.loop, nic_poll_cb, nic_deadline_cb,
@@ -563,6 +591,8 @@ nic_start(struct nic *nic, const struct nic_config *cfg, struct nic_err *err)
 	return 0;
 fail_pf:
 	nic_pf_close(nic);
+fail_fn:
+	nic_fn_stop(nic);
 fail_lag:
 	lag_destroy(nic->lag);
 	return e;
@@ -617,9 +647,11 @@ nic_destroy(struct nic *nic)
 		return;
 	while (nic->nports)
 		nic_member_remove(nic, nic->nports - 1);
+	nic_vfs_close(nic);
 	if (nic->env.loop)
 		loop_poller_del(nic->env.loop, nic);
 	nic_pf_close(nic);
+	nic_fn_stop(nic);
 	lag_destroy(nic->lag);
 	if (nic->mon) {
 		if (nic->env.loop)

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "esw/esw.h"
+#include "lag/announce.h"
 #include "lag/lag.h"
 #include "lib/compiler.h"
 #include "port/port.h"
@@ -27,6 +29,9 @@ struct sim;
 #define NIC_ERR_LEN		256
 #define NIC_MTU_MAX		(NIC_BUF_SIZE - PKT_HEADROOM - 18)
 #define NIC_BUF_SIZE		2048	/* frame buffers; no jumbo frames yet */
+/* Every function is a failover announcement target: the PF and the VFs. */
+#define NIC_VFS_MAX		(ANNOUNCE_TARGETS_MAX - 1)
+#define NIC_VF_IFNAME_FMT	"lagvf%u"
 
 /* An error for a user: -errno code and a sentence naming what is wrong. */
 struct nic_err {
@@ -53,6 +58,24 @@ struct nic_notify_config {
 	uint32_t peer_notif_delay;	/* ms between them; default 0 */
 };
 
+/*
+ * A virtual function, with the meaning of `ip link set DEV vf N ...`
+ * (see esw/esw.h for mac, vlan, qos, spoofchk, trust and state, and
+ * txs/txs.h for the rates). It is a TAP interface in lagnicd's namespace
+ * (a "sim" wire end when the NIC's backend is sim) that a user may move to
+ * another namespace: lagnicd keeps its fd.
+ */
+struct nic_vf_config {
+	uint32_t vf;			/* N, 0 .. max_vfs - 1 */
+	char ifname[IF_NAMESIZE];	/* default lagvfN */
+	struct esw_vf_config esw;	/* mac zero: the TAP's own */
+	uint32_t max_tx_rate;		/* Mbit/s; 0: unlimited */
+	uint32_t min_tx_rate;		/* Mbit/s; 0: no guarantee */
+};
+
+/* VF n with the defaults: lagvfN, ip link's defaults, no rates. */
+void nic_vf_config_default(struct nic_vf_config *vc, uint32_t vf);
+
 struct nic_config {
 	char name[IF_NAMESIZE];		/* the LAG and its PF TAP: "lag0" */
 	char backend[NIC_BACKEND_LEN];	/* afxdp | afpacket | sim */
@@ -63,6 +86,8 @@ struct nic_config {
 	struct nic_notify_config notify;
 	struct nic_port_config ports[NIC_PORTS_MAX];
 	unsigned nports;
+	struct nic_vf_config vfs[NIC_VFS_MAX];	/* in the order added */
+	unsigned nvfs;
 };
 
 void nic_config_default(struct nic_config *cfg);
@@ -73,6 +98,7 @@ struct nic_caps {
 	unsigned max_ports_per_lag;
 	uint32_t modes;			/* 1 << enum lag_mode */
 	uint32_t hash_policies;		/* 1 << enum lag_hash_policy */
+	unsigned max_vfs;		/* VFs 0 .. max_vfs - 1 */
 };
 
 /* The default profile: what the code supports today. */
@@ -141,6 +167,35 @@ const struct nic_fn_counters *nic_pf_counters(const struct nic *nic);
 int nic_port_add(struct nic *nic, const struct nic_port_config *pc,
     struct nic_err *err);
 int nic_port_del(struct nic *nic, const char *ifname, struct nic_err *err);
+
+/*
+ * VFs: add (-EEXIST if VF N exists or its MAC is another function's,
+ * -ERANGE beyond the profile's max_vfs), set (the whole config of VF N:
+ * get it, change fields, set; -ENOENT), del (-ENOENT). All or nothing.
+ */
+int nic_vf_add(struct nic *nic, const struct nic_vf_config *vc,
+    struct nic_err *err);
+int nic_vf_set(struct nic *nic, const struct nic_vf_config *vc,
+    struct nic_err *err);
+int nic_vf_del(struct nic *nic, uint32_t vf, struct nic_err *err);
+/* NULL if VF N does not exist. */
+const struct nic_vf_config *nic_vf_get(const struct nic *nic, uint32_t vf);
+
+/* What `show` and `counters` say about one VF. */
+struct nic_vf_state {
+	const struct nic_vf_config *cfg;
+	const struct port *port;		/* its TAP */
+	bool link_up;				/* the carrier it shows */
+	const char *tx_port;			/* member its queue is under */
+	const struct esw_counters *esw;		/* rx/tx and drops by reason */
+	uint64_t rx_dropped;			/* its TAP refused a frame */
+	uint64_t tx_queue_dropped;		/* its TX queue was full */
+	uint64_t tx_throttled;			/* waits for max_tx_rate */
+	const struct announce_target *announce;	/* MAC, learnt addresses */
+};
+
+/* -ENOENT if VF N does not exist. */
+int nic_vf_state(struct nic *nic, uint32_t vf, struct nic_vf_state *st);
 
 /* One round of the datapath and timers; true if it did work. */
 bool nic_poll(struct nic *nic);

@@ -9,11 +9,27 @@
 #define NIC_SUBSCRIBERS_MAX 8
 
 struct link_monitor;
+struct txs;
+struct txs_node;
+struct txs_queue;
+
+#define NIC_TXQ_SIZE		1024	/* frames per function queue */
 
 struct nic_port {
 	struct nic_port_config cfg;
 	struct port *port;
 	struct lag_member *member;
+	struct txs_node *node;		/* its TX scheduler node */
+};
+
+/* A VF at run time, at nic->vfs[N]. */
+struct nic_vf {
+	bool used;
+	struct nic_vf_config cfg;
+	struct port *port;		/* its TAP (or sim end) */
+	struct txs_queue *txq;
+	uint64_t rx_dropped;		/* its TAP refused a frame */
+	struct announce_target who;	/* MAC, VLAN, addresses learnt */
 };
 
 struct nic_subscriber {
@@ -33,6 +49,11 @@ struct nic {
 	uint32_t next_port_id;
 	struct port *pf;
 	struct nic_fn_counters pf_cnt;
+	struct esw *esw;		/* vport 0 the PF, 1 + n VF n */
+	struct txs *txs;
+	struct txs_node *park;		/* queues whose lane has no member */
+	struct txs_queue *pf_txq;
+	struct nic_vf vfs[NIC_VFS_MAX];	/* by VF number */
 	struct announce announce;	/* failover peer notifications */
 	uint64_t probe_src_next;	/* when to read the PF's addresses */
 	uint64_t rx_not_for_us;		/* passed the LAG, no function wants it */
@@ -41,5 +62,37 @@ struct nic {
 
 void nic_emit(struct nic *nic, const struct nic_event *ev);
 struct nic_port *nic_port_find(struct nic *nic, const char *ifname);
+
+/* nic_fn.c: the functions' eSwitch and TX scheduler. */
+int nic_fn_start(struct nic *nic, struct nic_err *err);
+void nic_fn_stop(struct nic *nic);
+/* A member's scheduler node: made before lag_member_add, gone after del. */
+int nic_fn_node_add(struct nic *nic, struct nic_port *np);
+void nic_fn_node_del(struct nic *nic, struct nic_port *np);
+/* The lane table changed: queues follow their lanes' members. */
+void nic_fn_lanes_changed(struct nic *nic);
+/* The LAG's carrier or a VF's link state changed: TAP carriers follow. */
+void nic_fn_carrier_update(struct nic *nic);
+/* The PF's MAC as the eSwitch knows it. */
+void nic_fn_pf_mac_update(struct nic *nic);
+uint32_t nic_fn_lane(unsigned vport);
+/* Announcement targets: the PF (first) and every VF; then start. */
+void nic_fn_announce(struct nic *nic);
+
+/* nic_vf.c: the VFs' part of nic_reconfigure (try, undo, commit). */
+struct nic_vf_prep {
+	struct port *port;		/* opened for a new VF */
+	struct txs_queue *txq;		/* made for a new VF */
+	bool mac_set;			/* an existing VF's TAP got a new MAC */
+};
+int nic_vfs_prepare(struct nic *nic, struct nic_config *want,
+    struct nic_vf_prep *prep, struct nic_err *err);
+void nic_vfs_undo(struct nic *nic, const struct nic_config *want,
+    struct nic_vf_prep *prep);
+void nic_vfs_commit(struct nic *nic, const struct nic_config *want,
+    struct nic_vf_prep *prep);
+int nic_vfs_check_fixed(const struct nic *nic, const struct nic_config *cfg,
+    struct nic_err *err);
+void nic_vfs_close(struct nic *nic);
 
 #endif
