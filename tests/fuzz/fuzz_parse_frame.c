@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "net/arp.h"
+#include "net/icmp6.h"
 #include "net/parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -69,6 +70,20 @@ check_rebuild(const uint8_t *data, const struct net_frame *f)
 	}
 }
 
+/* The NS/NA parser the link probes use: a target inside the input. */
+static void
+check_nd(const uint8_t *data, size_t size)
+{
+	const uint8_t *target;
+	uint8_t type;
+
+	if (net_icmp6_nd_parse(data, size, &type, &target) != NET_OK)
+		return;
+	CHECK(type == NET_ICMP6_NS || type == NET_ICMP6_NA);
+	CHECK(target >= data && target + NET_IPV6_ALEN <= data + size);
+	(void)net_csum(target, NET_IPV6_ALEN);
+}
+
 /* Each layer parser on its own, at the start of the input. */
 static void
 parse_layers(const uint8_t *data, size_t size)
@@ -89,6 +104,7 @@ parse_layers(const uint8_t *data, size_t size)
 		    && NET_IPV6_HLEN + (size_t)ip6.payload_length <= size);
 	if (net_udp_parse(data, size, &udp) == NET_OK)
 		CHECK(udp.length <= size);
+	check_nd(data, size);
 }
 
 int
