@@ -33,6 +33,7 @@ struct cli_cmd {
 	/* prints the result; NULL: nothing to print */
 	void (*print)(const struct out_ops *o, FILE *f, const json_t *r);
 	bool monitor;
+	bool pairs;			/* after fields[0]: KEY VALUE pairs */
 };
 
 static void
@@ -62,16 +63,20 @@ print_caps(const struct out_ops *o, FILE *f, const json_t *r)
 static const char *const a_port_add[] = { "port", "backend", NULL };
 static const char *const a_port[] = { "port", NULL };
 static const char *const a_option[] = { "name", "value", NULL };
+static const char *const a_vf[] = { "vf", NULL };
 
 static const struct cli_cmd cli_cmds[] = {
-	{ "show", NULL, 0, 0, "show", NULL, print_show, false },
-	{ "counters", NULL, 0, 0, "counters", NULL, print_counters, false },
-	{ "config", NULL, 0, 0, "config", NULL, print_config, false },
-	{ "caps", NULL, 0, 0, "caps", NULL, print_caps, false },
-	{ "port", "add", 1, 2, "port-add", a_port_add, NULL, false },
-	{ "port", "del", 1, 1, "port-del", a_port, NULL, false },
-	{ "option", "set", 2, 2, "option-set", a_option, NULL, false },
-	{ "monitor", NULL, 0, 0, "monitor", NULL, NULL, true },
+	{ "show", NULL, 0, 0, "show", NULL, print_show, false, false },
+	{ "counters", NULL, 0, 0, "counters", NULL, print_counters, false, false },
+	{ "config", NULL, 0, 0, "config", NULL, print_config, false, false },
+	{ "caps", NULL, 0, 0, "caps", NULL, print_caps, false, false },
+	{ "port", "add", 1, 2, "port-add", a_port_add, NULL, false, false },
+	{ "port", "del", 1, 1, "port-del", a_port, NULL, false, false },
+	{ "option", "set", 2, 2, "option-set", a_option, NULL, false, false },
+	{ "monitor", NULL, 0, 0, "monitor", NULL, NULL, true, false },
+	{ "vf", "add", 1, 19, "vf-add", a_vf, NULL, false, true },
+	{ "vf", "set", 3, 19, "vf-set", a_vf, NULL, false, true },
+	{ "vf", "del", 1, 1, "vf-del", a_vf, NULL, false, false },
 };
 
 static volatile sig_atomic_t stop;
@@ -88,6 +93,14 @@ usage(FILE *f)
 	    "  port add IF [BACKEND]      add a member port\n"
 	    "  port del IF                remove a member port\n"
 	    "  option set NAME VALUE      set an option (bonding's names)\n"
+	    "  vf add N [SETTING VALUE]...  add VF N (a TAP, lagvfN); settings as\n"
+	    "                             ip link's: mac MAC, vlan V [qos Q],\n"
+	    "                             spoofchk on|off, trust on|off,\n"
+	    "                             state auto|enable|disable,\n"
+	    "                             max_tx_rate MBPS, min_tx_rate MBPS,\n"
+	    "                             and name IFNAME\n"
+	    "  vf set N SETTING VALUE...  change VF N (same settings)\n"
+	    "  vf del N                   remove VF N\n"
 	    "  monitor                    print events as they happen\n"
 	    "  -j         JSON output\n"
 	    "  -s SOCKET  the control socket\n"
@@ -113,16 +126,39 @@ cmd_find(int argc, char **argv, unsigned *nargs)
 	return NULL;
 }
 
+/* The i-th argument's field name: from the list, or the KEY of a pair. */
+static const char *
+arg_field(const struct cli_cmd *c, char **args, unsigned i)
+{
+	if (!c->pairs || i == 0)
+		return c->fields[i];
+	return (i % 2) ? args[i] : NULL;
+}
+
 static json_t *
 make_request(const struct cli_cmd *c, char **args, unsigned nargs)
 {
 	json_t *req = json_pack("{s:s}", "cmd", c->cmd);
 
-	for (unsigned i = 0; req && i < nargs; i++)
-		if (json_object_set_new(req, c->fields[i], json_string(args[i]))) {
+	if (c->pairs && nargs % 2 == 0) {
+		fprintf(stderr, "lagnicctl: %s %s: SETTING without a VALUE\n",
+		    c->word, c->word2);
+		json_decref(req);
+		return NULL;
+	}
+	for (unsigned i = 0; req && i < nargs; i++) {
+		const char *name = arg_field(c, args, i);
+		const char *value = c->pairs && i ? args[i + 1] : args[i];
+
+		if (!name)
+			continue;
+		if (json_object_get(req, name) ||
+		    json_object_set_new(req, name, json_string(value))) {
+			fprintf(stderr, "lagnicctl: %s given twice\n", name);
 			json_decref(req);
 			return NULL;
 		}
+	}
 	return req;
 }
 
@@ -297,7 +333,9 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	req = make_request(c, argv + optind + (c->word2 ? 2 : 1), nargs);
-	fd = req ? connect_socket(a.socket) : -1;
+	if (!req)
+		return EXIT_USAGE;
+	fd = connect_socket(a.socket);
 	if (fd < 0) {
 		json_decref(req);
 		return EXIT_DAEMON;

@@ -275,6 +275,8 @@ text_show(FILE *f, const json_t *r)
 		text_member(f, m);
 	if (json_is_object(pf))
 		fprintf(f, "  pf: %s\n", str(pf, "name"));
+	json_array_foreach(json_object_get(r, "vfs"), i, m)
+		text_scalars(f, m, 2, "vf: ");
 	text_scalars(f, json_object_get(r, "caps"), 2, "caps: ");
 }
 
@@ -292,11 +294,24 @@ text_flat(FILE *f, const json_t *obj, const char *prefix)
 	const char *key;
 	json_t *v;
 
+	json_t *x;
+	size_t i;
+
 	json_object_foreach((json_t *)obj, key, v) {
 		snprintf(path, sizeof(path), "%s%s%s", prefix,
 		    prefix[0] ? "." : "", key);
 		if (json_is_object(v)) {
 			text_flat(f, v, path);
+			continue;
+		}
+		if (json_is_array(v) && !is_scalar_list(v)) {
+			json_array_foreach(v, i, x) {
+				char item[160];
+
+				snprintf(item, sizeof(item), "%.128s[%zu]", path,
+				    i);
+				text_flat(f, x, item);
+			}
 			continue;
 		}
 		value_text(v, val, sizeof(val));

@@ -15,6 +15,7 @@
 #include "ctl/config.h"
 #include "ctl/options.h"
 #include "ctl/state_priv.h"
+#include "ctl/vf.h"
 #include "lib/log.h"
 
 struct ctl_cmd {
@@ -116,6 +117,76 @@ cmd_option_set(struct ctl_client *c, const json_t *req, json_t **result,
 	    err);
 
 	return e ? e : nic_reconfigure(c->srv->nic, &cfg, err);
+}
+
+/* ---- VFs ---- */
+
+/* The settings of a vf-add/vf-set request into vc, as ip link takes them:
+ * vlan without qos means qos 0, qos needs vlan. */
+static int
+vf_fields(const json_t *req, struct nic_vf_config *vc, struct nic_err *err)
+{
+	const char *key;
+	json_t *v;
+	int e;
+
+	if (field(req, "qos") && !field(req, "vlan"))
+		return nic_err_set(err, -EINVAL, "vf %u: qos needs vlan",
+		    vc->vf);
+	if (field(req, "vlan"))
+		vc->esw.qos = 0;
+	json_object_foreach((json_t *)req, key, v) {
+		if (strcmp(key, "cmd") == 0 || strcmp(key, "vf") == 0)
+			continue;
+		e = ctl_vf_parse(vc, key, json_string_value(v), err);
+		if (e)
+			return e;
+	}
+	return 0;
+}
+
+static int
+cmd_vf_add(struct ctl_client *c, const json_t *req, json_t **result,
+    struct nic_err *err)
+{
+	struct nic_vf_config vc;
+	uint32_t n;
+	int e = ctl_vf_number(field(req, "vf"), &n, err);
+
+	if (e)
+		return e;
+	nic_vf_config_default(&vc, n);
+	e = vf_fields(req, &vc, err);
+	return e ? e : nic_vf_add(c->srv->nic, &vc, err);
+}
+
+static int
+cmd_vf_set(struct ctl_client *c, const json_t *req, json_t **result,
+    struct nic_err *err)
+{
+	const struct nic_vf_config *cur;
+	struct nic_vf_config vc;
+	uint32_t n;
+	int e = ctl_vf_number(field(req, "vf"), &n, err);
+
+	if (e)
+		return e;
+	cur = nic_vf_get(c->srv->nic, n);
+	if (!cur)
+		return nic_err_set(err, -ENOENT, "vf %u: no such VF", n);
+	vc = *cur;
+	e = vf_fields(req, &vc, err);
+	return e ? e : nic_vf_set(c->srv->nic, &vc, err);
+}
+
+static int
+cmd_vf_del(struct ctl_client *c, const json_t *req, json_t **result,
+    struct nic_err *err)
+{
+	uint32_t n;
+	int e = ctl_vf_number(field(req, "vf"), &n, err);
+
+	return e ? e : nic_vf_del(c->srv->nic, n, err);
 }
 
 /* ---- monitor ---- */
@@ -298,6 +369,7 @@ cmd_monitor(struct ctl_client *c, const json_t *req, json_t **result,
 static const char *const f_port[] = { "port", NULL };
 static const char *const f_backend[] = { "backend", NULL };
 static const char *const f_option[] = { "name", "value", NULL };
+static const char *const f_vf[] = { "vf", NULL };
 
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "show", cmd_show, true, NULL, NULL },
@@ -308,6 +380,9 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "port-add", cmd_port_add, false, f_port, f_backend },
 	{ "port-del", cmd_port_del, false, f_port, NULL },
 	{ "option-set", cmd_option_set, false, f_option, NULL },
+	{ "vf-add", cmd_vf_add, false, f_vf, ctl_vf_key_names },
+	{ "vf-set", cmd_vf_set, false, f_vf, ctl_vf_key_names },
+	{ "vf-del", cmd_vf_del, false, f_vf, NULL },
 };
 
 static bool

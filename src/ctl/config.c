@@ -54,6 +54,8 @@
  *  ports.IF.sticky            a sticky port that is not the primary gives
  *                             primary_reselect failure (APPROXIMATE: per
  *                             port in teamd, for the whole LAG in bonding)
+ *  vfs                        lagnic's own: [{"vf": N, ...}] with the keys
+ *                             of `lagnicctl vf add` (ctl/vf.c)
  *
  * Refused: hwaddr, debug_level, mcast_rejoin, runner.tx_balancer,
  * link_watch init_wait.
@@ -67,6 +69,7 @@
 #include <string.h>
 
 #include "ctl/options.h"
+#include "ctl/vf.h"
 
 #define PATH_LEN	96
 
@@ -946,6 +949,12 @@ ld_pf(struct load *ld, const json_t *v, const char *path)
 	return get_bool(ld, v, path, &ld->cfg.pf);
 }
 
+static int
+ld_vfs(struct load *ld, const json_t *v, const char *path)
+{
+	return ctl_vf_config_load(v, path, &ld->cfg, ld->err);
+}
+
 static const struct key_fn top_keys[] = {
 	{ "device", ld_device, NULL },
 	{ "runner", ld_runner, NULL },
@@ -954,6 +963,7 @@ static const struct key_fn top_keys[] = {
 	{ "ports", ld_ports, NULL },
 	{ "bond", ld_bond, NULL },
 	{ "pf", ld_pf, NULL },
+	{ "vfs", ld_vfs, NULL },
 	{ "hwaddr", NULL, "the LAG takes its first member's MAC" },
 	{ "debug_level", NULL, "lagnicd's log level is a command line option" },
 	{ "mcast_rejoin", NULL, "IGMP reports are not sent on failover yet" },
@@ -1175,7 +1185,8 @@ ctl_config_to_json(const struct nic_config *cfg)
 		e = port_to_json(ports, &cfg->ports[i]);
 	if (!e)
 		e = json_object_set(top, "bond", bond) ||
-		    json_object_set(top, "ports", ports);
+		    json_object_set(top, "ports", ports) ||
+		    json_object_set_new(top, "vfs", ctl_vf_configs_json(cfg));
 	json_decref(bond);
 	json_decref(ports);
 	if (e) {

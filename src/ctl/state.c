@@ -1,6 +1,7 @@
 /* The state rows and the JSON of show, counters and caps. */
 #include "ctl/state_priv.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 
 #include "ctl/config.h"
 #include "ctl/options.h"
+#include "ctl/vf.h"
 #include "lag/probe.h"
 
 const char *const ctl_val_type_names[] = {
@@ -27,6 +29,10 @@ ctl_view_of_nic(struct ctl_view *v, struct nic *nic)
 	v->lag = nic_lag(nic);
 	v->pf = nic_pf(nic);
 	v->pf_cnt = nic_pf_counters(nic);
+	v->nvfs = 0;
+	for (uint32_t n = 0; n < NIC_VFS_MAX; n++)
+		if (nic_vf_state(nic, n, &v->vfs[v->nvfs]) == 0)
+			v->nvfs++;
 }
 
 /* obj[a][b]... for path "a.b.c": the object that holds "c". */
@@ -393,6 +399,114 @@ static const struct ctl_state_row fn_counter_rows[] = {
 	{ "tx_dropped", CTL_VAL_U64, get_f_tx_dropped },
 };
 
+/* ---- a VF ---- */
+
+static const struct nic_vf_state *
+vfst(const void *o)
+{
+	return o;
+}
+
+static void
+get_v_link(const void *o, union ctl_val *v)
+{
+	v->s = vfst(o)->link_up ? "up" : "down";
+}
+
+static void
+get_v_tx_port(const void *o, union ctl_val *v)
+{
+	v->s = vfst(o)->tx_port;
+}
+
+static void
+get_v_addresses(const void *o, union ctl_val *v)
+{
+	const struct announce_target *t = vfst(o)->announce;
+	json_t *j = json_pack("{s:[], s:[]}", "ipv4", "ipv6");
+	char buf[INET6_ADDRSTRLEN];
+
+	for (unsigned i = 0; j && i < t->n_ipv4; i++) {
+		uint32_t a = htonl(t->ipv4[i]);
+
+		inet_ntop(AF_INET, &a, buf, sizeof(buf));
+		json_array_append_new(json_object_get(j, "ipv4"),
+		    json_string(buf));
+	}
+	for (unsigned i = 0; j && i < t->n_ipv6; i++) {
+		inet_ntop(AF_INET6, t->ipv6[i], buf, sizeof(buf));
+		json_array_append_new(json_object_get(j, "ipv6"),
+		    json_string(buf));
+	}
+	v->j = j;
+}
+
+static const struct ctl_state_row vf_rows[] = {
+	{ "link", CTL_VAL_STR, get_v_link },
+	{ "tx_port", CTL_VAL_STR, get_v_tx_port },
+	{ "addresses", CTL_VAL_JSON, get_v_addresses },
+};
+
+#define VF_ESW_GETTER(name)						\
+static void								\
+get_v_##name(const void *o, union ctl_val *v)				\
+{									\
+	v->u = vfst(o)->esw->name;					\
+}
+VF_ESW_GETTER(rx_packets)
+VF_ESW_GETTER(rx_bytes)
+VF_ESW_GETTER(tx_packets)
+VF_ESW_GETTER(tx_bytes)
+#undef VF_ESW_GETTER
+
+static void
+get_v_rx_dropped(const void *o, union ctl_val *v)
+{
+	v->u = vfst(o)->rx_dropped;
+}
+
+static void
+get_v_tx_queue_dropped(const void *o, union ctl_val *v)
+{
+	v->u = vfst(o)->tx_queue_dropped;
+}
+
+static void
+get_v_tx_throttled(const void *o, union ctl_val *v)
+{
+	v->u = vfst(o)->tx_throttled;
+}
+
+/* What the eSwitch dropped of what the VF sent, by reason. */
+static void
+get_v_drops(const void *o, union ctl_val *v)
+{
+	json_t *j = json_object();
+	char key[32];
+
+	for (unsigned i = 0; j && i < ESW_DROP_COUNT; i++) {
+		uint64_t n = vfst(o)->esw->drops[i];
+
+		lower(esw_drop_names[i], key, sizeof(key));
+		if (json_object_set_new(j, key, json_integer((json_int_t)n))) {
+			json_decref(j);
+			j = NULL;
+		}
+	}
+	v->j = j;
+}
+
+static const struct ctl_state_row vf_counter_rows[] = {
+	{ "rx_packets", CTL_VAL_U64, get_v_rx_packets },
+	{ "rx_bytes", CTL_VAL_U64, get_v_rx_bytes },
+	{ "tx_packets", CTL_VAL_U64, get_v_tx_packets },
+	{ "tx_bytes", CTL_VAL_U64, get_v_tx_bytes },
+	{ "rx_dropped", CTL_VAL_U64, get_v_rx_dropped },
+	{ "tx_queue_dropped", CTL_VAL_U64, get_v_tx_queue_dropped },
+	{ "tx_throttled", CTL_VAL_U64, get_v_tx_throttled },
+	{ "drops", CTL_VAL_JSON, get_v_drops },
+};
+
 /* ---- caps ---- */
 
 static const struct nic_caps *
@@ -441,9 +555,16 @@ get_c_hashes(const void *o, union ctl_val *v)
 	    LAG_HASH_COUNT);
 }
 
+static void
+get_c_max_vfs(const void *o, union ctl_val *v)
+{
+	v->u = caps_of(o)->max_vfs;
+}
+
 static const struct ctl_state_row caps_rows[] = {
 	{ "max_lags", CTL_VAL_U64, get_c_max_lags },
 	{ "max_ports_per_lag", CTL_VAL_U64, get_c_max_ports },
+	{ "max_vfs", CTL_VAL_U64, get_c_max_vfs },
 	{ "modes", CTL_VAL_JSON, get_c_modes },
 	{ "hash_policies", CTL_VAL_JSON, get_c_hashes },
 };
@@ -545,6 +666,38 @@ rows_json(const struct ctl_state_row *rows, unsigned n, const void *src)
 	return obj;
 }
 
+static json_t *
+vf_counters_json(const struct nic_vf_state *st)
+{
+	return rows_json(vf_counter_rows, ARRAY_SIZE(vf_counter_rows), st);
+}
+
+/* Its settings (ctl/vf.c), its state and its counters. */
+static json_t *
+vf_json(const struct nic_vf_state *st)
+{
+	json_t *obj = ctl_vf_config_json(st->cfg);
+
+	if (obj && !FILL(obj, vf_rows, st) &&
+	    !json_object_set_new(obj, "counters", vf_counters_json(st)))
+		return obj;
+	json_decref(obj);
+	return NULL;
+}
+
+static json_t *
+vfs_json(const struct ctl_view *v)
+{
+	json_t *a = json_array();
+
+	for (unsigned i = 0; a && i < v->nvfs; i++)
+		if (json_array_append_new(a, vf_json(&v->vfs[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 json_t *
 ctl_state_caps(const struct nic_caps *caps)
 {
@@ -559,6 +712,7 @@ ctl_state_show(const struct ctl_view *v)
 	if (!obj ||
 	    json_object_set_new(obj, "members", members_json(v)) ||
 	    json_object_set_new(obj, "pf", pf_json(v)) ||
+	    json_object_set_new(obj, "vfs", vfs_json(v)) ||
 	    json_object_set_new(obj, "counters", rows_json(lag_counter_rows,
 	    ARRAY_SIZE(lag_counter_rows), v)) ||
 	    json_object_set_new(obj, "caps", ctl_state_caps(v->caps))) {
@@ -596,9 +750,19 @@ functions_json(const struct ctl_view *v)
 {
 	json_t *obj = json_object();
 
+	char key[16];
+
 	if (obj && v->pf && json_object_set_new(obj, "pf", pf_json(v))) {
 		json_decref(obj);
 		return NULL;
+	}
+	for (unsigned i = 0; obj && i < v->nvfs; i++) {
+		snprintf(key, sizeof(key), "vf%u", v->vfs[i].cfg->vf);
+		if (json_object_set_new(obj, key,
+		    vf_counters_json(&v->vfs[i]))) {
+			json_decref(obj);
+			return NULL;
+		}
 	}
 	return obj;
 }

@@ -46,6 +46,8 @@ struct ctl_view {
 	const struct lag *lag;			/* NULL: none yet */
 	const struct port *pf;			/* NULL: no PF */
 	const struct nic_fn_counters *pf_cnt;	/* with pf */
+	struct nic_vf_state vfs[NIC_VFS_MAX];	/* by VF number */
+	unsigned nvfs;
 };
 
 void ctl_view_of_nic(struct ctl_view *v, struct nic *nic);

@@ -312,7 +312,7 @@ test_garbage(void **state)
 		{ "{\"cmd\": 5}", 0, "needs \"cmd\"" },
 		{ "{\"cmd\": \"nope\"}", 0, "unknown command 'nope' (show, "
 		    "counters, config, caps, monitor, port-add, port-del, "
-		    "option-set)" },
+		    "option-set, vf-add, vf-set, vf-del)" },
 		{ "{\"cmd\": \"show\", \"verbose\": \"1\"}", 0,
 		    "show: unknown field 'verbose'" },
 		{ "{\"cmd\": \"port-add\"}", 0, "port-add: field 'port' is "
