@@ -31,6 +31,7 @@ golden_caps(struct nic_caps *caps)
 {
 	caps->max_lags = 1;
 	caps->max_ports_per_lag = 4;
+	caps->max_vfs = 8;
 	caps->modes = (1u << LAG_MODE_BALANCE_RR) |
 	    (1u << LAG_MODE_ACTIVE_BACKUP) | (1u << LAG_MODE_BALANCE_XOR) |
 	    (1u << LAG_MODE_BROADCAST);
