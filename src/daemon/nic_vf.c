@@ -55,6 +55,16 @@ nic_vfs_check_fixed(const struct nic *nic, const struct nic_config *cfg,
 	return 0;
 }
 
+/* A TAP's MAC through its own fd, so that it can be changed after the
+ * user moved the interface to another namespace. */
+static int
+vf_port_mac_set(struct port *port, const uint8_t *mac)
+{
+	if (port->ops == &port_tap_ops)
+		return port_tap_set_mac(port, mac);
+	return port_mac_set(port, mac);
+}
+
 /* A port is readable: the poller takes its frames. */
 static void
 vf_port_ready(struct loop *loop, int fd, uint32_t events, void *arg)
@@ -115,7 +125,7 @@ vf_prepare_new(struct nic *nic, struct nic_vf_config *vc,
 	if (mac_zero(vc->esw.mac))
 		memcpy(vc->esw.mac, p->port->mac, ETH_ALEN_);
 	else
-		e = port_mac_set(p->port, vc->esw.mac);
+		e = vf_port_mac_set(p->port, vc->esw.mac);
 	if (!e)
 		e = txs_queue_create(nic->park, NIC_TXQ_SIZE, &p->txq);
 	if (!e) {
@@ -142,12 +152,11 @@ vf_prepare_mac(struct nic *nic, const struct nic_vf_config *vc,
 	if (mac_zero(vc->esw.mac) ||
 	    memcmp(vc->esw.mac, vf->cfg.esw.mac, ETH_ALEN_) == 0)
 		return 0;
-	e = port_mac_set(vf->port, vc->esw.mac);
+	e = vf_port_mac_set(vf->port, vc->esw.mac);
 	if (e)
-		return nic_err_set(err, e, "vf %u: cannot set the MAC of %s%s: "
-		    "%s", vc->vf, vf->port->name, e == -ENODEV ?
-		    " (moved to another namespace? set it there)" : "",
-		    strerror(-e));
+		return nic_err_set(err, e, "vf %u: cannot set the MAC of %s: "
+		    "%s%s", vc->vf, vf->port->name, strerror(-e), e == -EBUSY ?
+		    " (the interface is up: set it down first)" : "");
 	p->mac_set = true;
 	return 0;
 }
@@ -205,7 +214,7 @@ nic_vfs_undo(struct nic *nic, const struct nic_config *want,
 		if (prep[i].port)
 			vf_port_close(nic, prep[i].port);
 		if (prep[i].mac_set)
-			port_mac_set(vf->port, vf->cfg.esw.mac);
+			vf_port_mac_set(vf->port, vf->cfg.esw.mac);
 		prep[i] = (struct nic_vf_prep){ 0 };
 	}
 }
@@ -344,7 +353,12 @@ nic_vf_set(struct nic *nic, const struct nic_vf_config *vc,
 
 	for (unsigned i = 0; i < cfg.nvfs; i++)
 		if (cfg.vfs[i].vf == vc->vf) {
+			uint8_t mac[ETH_ALEN_];
+
+			memcpy(mac, cfg.vfs[i].esw.mac, ETH_ALEN_);
 			cfg.vfs[i] = *vc;
+			if (mac_zero(vc->esw.mac))	/* keeps its MAC */
+				memcpy(cfg.vfs[i].esw.mac, mac, ETH_ALEN_);
 			return nic_reconfigure(nic, &cfg, err);
 		}
 	return nic_err_set(err, -ENOENT, "vf %u: no such VF", vc->vf);

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_arp.h>
 #include <linux/if_tun.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -135,6 +136,20 @@ port_tap_set_carrier(struct port *port, bool up)
 	if (ioctl(pt->fd, TUNSETCARRIER, &on) < 0)
 		return -errno;
 	port_carrier_set(port, up);
+	return 0;
+}
+
+int
+port_tap_set_mac(struct port *port, const uint8_t mac[ETH_ALEN_])
+{
+	struct port_tap *pt = port->priv;
+	struct ifreq ifr = { 0 };
+
+	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+	memcpy(ifr.ifr_hwaddr.sa_data, mac, ETH_ALEN_);
+	if (ioctl(pt->fd, SIOCSIFHWADDR, &ifr) < 0)
+		return -errno;
+	memcpy(port->mac, mac, ETH_ALEN_);
 	return 0;
 }
 

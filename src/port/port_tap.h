@@ -14,4 +14,8 @@
 /* TUNSETCARRIER: what the host sees as the interface's carrier. */
 int port_tap_set_carrier(struct port *port, bool up);
 
+/* SIOCSIFHWADDR on the TAP's own fd: works wherever the interface is,
+ * also after a user moved it to another network namespace. */
+int port_tap_set_mac(struct port *port, const uint8_t mac[ETH_ALEN_]);
+
 #endif
