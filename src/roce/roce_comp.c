@@ -1,5 +1,6 @@
 /*
- * The completer (IBA 9.7.5.1, 9.9): reads what the responder sends back
+ * The completer (IBA vol. 1, 9.7, reliable service): reads what the
+ * responder sends back
  * -- ACK, NAK, RNR NAK, READ responses, atomic ACKs -- and completes send
  * WQEs in order; runs the Local ACK Timeout and the RNR timer; decides
  * when to go back N (roce_req_rewind) and when the QP fails.
@@ -96,8 +97,8 @@ roce_comp_local_error(struct roce_qp *qp)
 		fail_head(qp, ROCE_WC_LOC_PROT_ERR);
 }
 
-/* Go back N from comp.psn, once per PSN; the retry counter pays for it
- * (9.7.5.1.2? as for a timeout; C9-? retry_cnt). */
+/* Go back N from comp.psn, once per PSN until progress is made; a NAK
+ * or a gap costs a retry as a timeout does (as Soft-RoCE counts them). */
 static void
 retry(struct roce_qp *qp, bool timeout)
 {
@@ -115,7 +116,7 @@ retry(struct roce_qp *qp, bool timeout)
 	roce_req_run(qp);
 }
 
-/* 9.7.6.1.3: no response within the Local ACK Timeout. */
+/* No response within the Local ACK Timeout. */
 static void
 rto_fired(struct roce_timer *t, uint64_t now)
 {
@@ -127,7 +128,7 @@ rto_fired(struct roce_timer *t, uint64_t now)
 	retry(qp, true);
 }
 
-/* 9.7.5.2.8: the RNR NAK's wait is over; send again from its PSN. */
+/* The RNR NAK's wait is over: send again from its PSN. */
 static void
 rnr_fired(struct roce_timer *t, uint64_t now)
 {
@@ -172,8 +173,8 @@ progress(struct roce_qp *qp)
 enum ack_result { ACK_OK, ACK_GAP };
 
 /*
- * Everything up to psn is acknowledged (9.7.5.1.1: an ACK acknowledges
- * the packets before it too). A READ or atomic that ends before psn and
+ * Everything up to psn is acknowledged (an ACK acknowledges the packets
+ * before it too: ACKs are coalesced). A READ or atomic that ends before psn and
  * was not answered lost its response: ACK_GAP (an implicit NAK).
  */
 static enum ack_result
@@ -219,7 +220,8 @@ static const enum roce_wc_status nak_status[ROCE_NAK_CODE_COUNT] = {
 	[ROCE_NAK_INVALID_RD_REQUEST] = ROCE_WC_REM_INV_RD_REQ_ERR,
 };
 
-/* 9.7.5.1.3-5: a NAK acknowledges the PSNs before its own. */
+/* A NAK acknowledges the PSNs before its own; its code (table 44) says
+ * whether to go back (PSN sequence error) or fail the WQE. */
 static void
 rx_nak(struct roce_qp *qp, const struct roce_pkt *p)
 {
@@ -242,14 +244,16 @@ rx_nak(struct roce_qp *qp, const struct roce_pkt *p)
 		retry(qp, false);
 }
 
-/* 9.7.5.1.4? RNR NAK: wait the time it names, then send again from its
- * PSN; rnr_retry 7 means for ever (table 96? C9-?). */
+/* RNR NAK: wait the time it names (table 45), then send again from its
+ * PSN; rnr_retry 7 means for ever (ibv_modify_qp(3)). */
 static void
 rx_rnr_nak(struct roce_qp *qp, const struct roce_pkt *p)
 {
 	uint64_t wait = roce_rnr_timer_ns(roce_aeth_value(p->aeth.syndrome));
 
 	roce_cnt_inc(qp, rnr_naks_rcvd);
+	if (qp->req.rnr_wait && p->psn == qp->comp.psn)
+		return;		/* a copy of the one we are waiting out */
 	if (ack_through(qp, psn_prev(p->psn)) == ACK_GAP) {
 		retry(qp, false);
 		return;
@@ -315,7 +319,7 @@ rx_read_resp(struct roce_qp *qp, const struct roce_pkt *p)
 	read_data(qp, wqe, p);
 }
 
-/* 9.4.5: the original value goes to the local buffer, host order. */
+/* The original value goes to the local buffer, in host order. */
 static void
 rx_atomic_ack(struct roce_qp *qp, const struct roce_pkt *p)
 {

@@ -418,7 +418,7 @@ roce_rnr_timer_ns(uint8_t code)
 uint64_t
 roce_ack_timeout_ns(uint8_t timeout)
 {
-	/* 9.7.6.1.3: 4.096 us * 2^Local_ACK_Timeout; 0 disables it. */
+	/* ibv_modify_qp(3): 4.096 us * 2^timeout; 0 waits for ever. */
 	if (timeout == 0)
 		return UINT64_MAX;
 	return 4096ull << (timeout & 31);

@@ -1,5 +1,5 @@
 /*
- * The requester (IBA 9.7.1-9.7.4): turns send WQEs into request packets,
+ * The requester (IBA vol. 1, 9.7): turns send WQEs into request packets,
  * one PSN each (a READ takes one PSN per response packet it asks for),
  * segmented by the path MTU. It stops at the end of the send queue, when
  * ROCE_REQ_WINDOW PSNs are unacknowledged, at a fence, at max_rd_atomic
@@ -91,7 +91,8 @@ rd_atomic_outstanding(const struct roce_qp *qp)
 	return n;
 }
 
-/* Whether a WQE may start: fence (10.8.3.3, C10-65) and max_rd_atomic. */
+/* Whether a WQE may start: a fenced one waits for every READ and atomic
+ * before it to complete; at most max_rd_atomic of those outstanding. */
 static bool
 may_start(const struct roce_qp *qp, const struct roce_swqe *wqe)
 {
@@ -213,7 +214,7 @@ send_data_pkt(struct roce_qp *qp, struct roce_swqe *wqe)
 	return 0;
 }
 
-/* An RDMA READ request for the bytes from req.offset on (9.4.3). */
+/* An RDMA READ request for the bytes from req.offset on. */
 static void
 send_read_req(struct roce_qp *qp, struct roce_swqe *wqe)
 {
@@ -234,7 +235,7 @@ send_read_req(struct roce_qp *qp, struct roce_swqe *wqe)
 	qp->req.offset = wqe->length;
 }
 
-/* CmpSwap or FetchAdd (9.4.5). */
+/* CmpSwap or FetchAdd: one packet, 8 bytes. */
 static void
 send_atomic_req(struct roce_qp *qp, struct roce_swqe *wqe)
 {
@@ -260,7 +261,7 @@ send_atomic_req(struct roce_qp *qp, struct roce_swqe *wqe)
 
 /* A WQE the requester cannot read or write locally: it stops there; the
  * completer fails it when the WQEs before it are done (local protection
- * error, 10.8.3.1), and the QP goes to ERR. */
+ * error), and the QP goes to ERR. */
 static enum req_step
 local_error(struct roce_qp *qp, struct roce_swqe *wqe)
 {
@@ -337,11 +338,11 @@ roce_req_run(struct roce_qp *qp)
 }
 
 /*
- * Go back to the oldest unacknowledged PSN (9.7.4.1.4, 9.9.2: the
- * requester retries from the first packet not acknowledged). A partly
- * acknowledged message resumes at its first unacknowledged packet; a
- * READ asks for the rest of its data (9.4.3: a retried READ may start
- * inside the original one).
+ * Go back to the oldest unacknowledged PSN (go-back-N: the requester
+ * retries from the first packet not acknowledged). A partly acknowledged
+ * message resumes at its first unacknowledged packet; a READ asks for the
+ * rest of its data (a retried READ may start inside the original one,
+ * with its RETH moved on).
  */
 void
 roce_req_rewind(struct roce_qp *qp)

@@ -1,10 +1,10 @@
 /*
- * The responder (IBA 9.7.5.2, 9.8): checks each request packet, executes
+ * The responder (IBA vol. 1, 9.7): checks each request packet, executes
  * SEND, RDMA WRITE, RDMA READ and atomics against registered memory, and
  * answers with (coalesced) ACKs, NAKs, RNR NAKs, READ responses and
  * atomic ACKs. Duplicates are answered without executing twice: SEND and
  * WRITE are re-ACKed, a READ runs again from its resource, an atomic's
- * saved result is sent again (9.7.5.2.2? duplicate requests).
+ * saved result is sent again.
  *
  * The pipeline: state and source -> PSN -> opcode sequence -> QP access
  * -> execute. A remote access check (rkey, PD, bounds, access flag)
@@ -52,7 +52,7 @@ roce_resp_flush_ack(struct roce_qp *qp)
 	    roce_aeth_ack(ROCE_AETH_CREDITS_INVALID));
 }
 
-/* ACK coalescing (9.7.5.2.3?): one ACK, for the latest PSN, per burst. */
+/* ACK coalescing: one ACK, for the latest PSN, per receive burst. */
 static void
 ack_later(struct roce_qp *qp, uint32_t psn)
 {
@@ -70,7 +70,7 @@ send_nak(struct roce_qp *qp, uint32_t psn, enum roce_nak_code code)
 	send_aeth(qp, ROCE_OP_RC_ACKNOWLEDGE, psn, roce_aeth_nak(code));
 }
 
-/* 9.7.5.2.8: no receive WQE; the requester waits min_rnr_timer. */
+/* No receive WQE: the requester waits min_rnr_timer (table 45). */
 static enum resp_class
 send_rnr_nak(struct roce_qp *qp, uint32_t psn)
 {
@@ -83,8 +83,9 @@ send_rnr_nak(struct roce_qp *qp, uint32_t psn)
 }
 
 /*
- * An error the responder cannot recover from (9.9.3? responder class
- * B/C/D errors): NAK it and take the QP to ERR, flushing receives.
+ * An error the responder cannot recover from (invalid request, remote
+ * access or operational error): NAK it and take the QP to ERR, flushing
+ * its receives.
  */
 static enum resp_class
 fatal(struct roce_qp *qp, const struct roce_pkt *p, enum roce_nak_code code)
@@ -97,7 +98,7 @@ fatal(struct roce_qp *qp, const struct roce_pkt *p, enum roce_nak_code code)
 	return RESP_DONE;
 }
 
-/* READ responses for [ptr, ptr + len) from psn (9.4.3). */
+/* READ responses for [ptr, ptr + len) from psn, one per MTU. */
 static void
 send_read_resp(struct roce_qp *qp, const uint8_t *ptr, uint32_t len,
     uint32_t psn)
@@ -141,7 +142,8 @@ send_atomic_ack(struct roce_qp *qp, uint32_t psn, uint64_t orig)
 
 /* ---- remote memory ---- */
 
-/* rkey, PD, bounds and access of [va, va + len); NULL ptr for len 0. */
+/* rkey, PD, bounds and access of [va, va + len); NULL ptr for len 0,
+ * whose rkey means nothing (C9-88). */
 static int
 remote_access(struct roce_qp *qp, uint32_t rkey, uint64_t va, uint64_t len,
     unsigned access, uint8_t **ptr)
@@ -195,7 +197,7 @@ res_find(struct roce_qp *qp, uint32_t psn, bool atomic)
 	return NULL;
 }
 
-/* ---- duplicates (9.7.5.2.2?) ---- */
+/* ---- duplicates ---- */
 
 static enum resp_class
 dup_read(struct roce_qp *qp, const struct roce_pkt *p)
@@ -237,7 +239,8 @@ duplicate(struct roce_qp *qp, const struct roce_pkt *p)
 		return dup_read(qp, p);
 	if (op_is(p, ROCE_F_ATOMIC))
 		return dup_atomic(qp, p);
-	/* SEND, WRITE: acknowledge again, up to the last PSN received */
+	/* SEND, WRITE: acknowledge again, up to the last PSN received
+	 * (C9-105) */
 	roce_cnt_inc(qp, dup_requests);
 	ack_later(qp, (qp->resp.psn - 1) & ROCE_PSN_MASK);
 	return RESP_DONE;
@@ -272,7 +275,7 @@ check_state(struct roce_qp *qp, const struct roce_pkt *p)
 	return RESP_OK;
 }
 
-/* 9.7.5.2.1? PSN: the expected one, a duplicate, or after a gap. */
+/* PSN: the expected one, a duplicate, or after a gap (one NAK per gap). */
 static enum resp_class
 check_psn(struct roce_qp *qp, const struct roce_pkt *p)
 {
@@ -292,8 +295,8 @@ check_psn(struct roce_qp *qp, const struct roce_pkt *p)
 	return RESP_OK;
 }
 
-/* 9.8.3.1? A middle or last packet continues the message in progress;
- * a first or only one starts a new one (C9-? invalid request). */
+/* A middle or last packet continues the message in progress; a first or
+ * only one starts a new one; anything else is an invalid request. */
 static enum resp_class
 check_op_seq(struct roce_qp *qp, const struct roce_pkt *p)
 {
@@ -322,12 +325,15 @@ check_qp_access(struct roce_qp *qp, const struct roce_pkt *p)
 	return RESP_OK;
 }
 
-/* First and middle packets carry exactly one MTU (9.7.5.2.4?). */
+/* C9-92: first and middle packets carry exactly one MTU, a last one
+ * 1..MTU bytes, an only one up to the MTU. */
 static bool
 payload_len_ok(const struct roce_qp *qp, const struct roce_pkt *p)
 {
 	if (op_is(p, ROCE_F_FIRST | ROCE_F_MIDDLE))
 		return p->payload_len == roce_qp_mtu(qp);
+	if (op_is(p, ROCE_F_LAST) && p->payload_len == 0)
+		return false;
 	return p->payload_len <= roce_qp_mtu(qp);
 }
 
@@ -375,7 +381,7 @@ exec_send(struct roce_qp *qp, const struct roce_pkt *p)
 	err = roce_sgl_copy(qp, rs->recv.sge, rs->recv.num_sge, rs->recv_offset,
 	    (void *)p->payload, p->payload_len, true);
 	if (err) {
-		/* 10.8.3.1? the receive fails locally; the sender learns it */
+		/* the receive fails here; the sender learns it by the NAK */
 		recv_done(qp, p, rs->recv_offset, ROCE_WC_RECV);
 		return fatal(qp, p, err == -EFAULT ?
 		    ROCE_NAK_INVALID_REQUEST : ROCE_NAK_REMOTE_OPERATIONAL_ERROR);
@@ -392,6 +398,8 @@ exec_send(struct roce_qp *qp, const struct roce_pkt *p)
 static enum resp_class
 write_start(struct roce_qp *qp, const struct roce_pkt *p)
 {
+	if (p->reth.dma_len > ROCE_MAX_MSG)	/* C9-94 */
+		return fatal(qp, p, ROCE_NAK_INVALID_REQUEST);
 	if (remote_access(qp, p->reth.rkey, p->reth.va, p->reth.dma_len,
 	    ROCE_ACCESS_REMOTE_WRITE, &qp->resp.w_ptr))
 		return fatal(qp, p, ROCE_NAK_REMOTE_ACCESS_ERROR);
@@ -436,6 +444,8 @@ exec_read(struct roce_qp *qp, const struct roce_pkt *p)
 	struct roce_res *res;
 	uint8_t *ptr;
 
+	if (p->reth.dma_len > ROCE_MAX_MSG)	/* C9-94 */
+		return fatal(qp, p, ROCE_NAK_INVALID_REQUEST);
 	if (remote_access(qp, p->reth.rkey, p->reth.va, p->reth.dma_len,
 	    ROCE_ACCESS_REMOTE_READ, &ptr))
 		return fatal(qp, p, ROCE_NAK_REMOTE_ACCESS_ERROR);
@@ -448,7 +458,8 @@ exec_read(struct roce_qp *qp, const struct roce_pkt *p)
 	return RESP_OK;
 }
 
-/* 9.4.5: 8 bytes, naturally aligned, executed once. */
+/* 8 bytes, naturally aligned, executed once (a duplicate is answered
+ * from the saved result). */
 static enum resp_class
 exec_atomic(struct roce_qp *qp, const struct roce_pkt *p)
 {

@@ -63,7 +63,7 @@ roce_tx(struct roce_qp *qp, const struct roce_ah_attr *av,
 		roce_cnt_inc(qp, tx_drops);
 		return -EADDRNOTAVAIL;
 	}
-	tx_l2l3(qp, av ? av : &qp->attr.ah_attr, &l);
+	tx_l2l3(qp, av, &l);
 	pkt = pkt_alloc(e->cfg.pool);
 	if (!pkt) {
 		roce_cnt_inc(qp, tx_drops);

@@ -1,5 +1,5 @@
 /*
- * Unreliable Datagram (IBA 9.8.4? and 10.2.4?): one packet per message,
+ * Unreliable Datagram: one packet per message,
  * no ACK; the DETH carries the Q_Key and the source QPN. A receive
  * buffer starts with the 40-byte GRH (verbs): for RoCEv2 over IPv4 its
  * first 20 bytes are zero and the IPv4 header follows; over IPv6 it is
@@ -10,7 +10,7 @@
 
 #include "roce/roce_int.h"
 
-#define QKEY_FROM_QP	0x80000000u	/* C10-15: use the QP's Q_Key */
+#define QKEY_FROM_QP	0x80000000u	/* high bit: send the QP's Q_Key */
 
 static int
 ud_gather(struct roce_qp *qp, const struct roce_swqe *wqe)
@@ -76,7 +76,7 @@ ud_check(struct roce_qp *qp, const struct roce_pkt *p)
 		d = ROCE_RX_DROP_QP_STATE;
 	else if (!(p->op->flags & ROCE_F_UD))
 		d = ROCE_RX_DROP_TRANSPORT;
-	else if (p->deth.qkey != qp->attr.qkey)	/* C10-? Q_Key check */
+	else if (p->deth.qkey != qp->attr.qkey)
 		d = ROCE_RX_DROP_BAD_QKEY;
 	else
 		return true;
