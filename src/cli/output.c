@@ -256,6 +256,22 @@ text_member(FILE *f, const json_t *m)
 	text_lacp_info(f, json_object_get(lacp, "partner"), "partner");
 }
 
+/* "vf N: name ..., mac ..., ...": its scalars but the number. */
+static void
+text_vf(FILE *f, const json_t *vf)
+{
+	json_t *rest = json_deep_copy(vf);
+	char head[32];
+
+	snprintf(head, sizeof(head), "vf %lld: ",
+	    json_integer_value(json_object_get(vf, "vf")));
+	if (!rest)
+		return;
+	json_object_del(rest, "vf");
+	text_scalars(f, rest, 2, head);
+	json_decref(rest);
+}
+
 static void
 text_show(FILE *f, const json_t *r)
 {
@@ -276,7 +292,7 @@ text_show(FILE *f, const json_t *r)
 	if (json_is_object(pf))
 		fprintf(f, "  pf: %s\n", str(pf, "name"));
 	json_array_foreach(json_object_get(r, "vfs"), i, m)
-		text_scalars(f, m, 2, "vf: ");
+		text_vf(f, m);
 	text_scalars(f, json_object_get(r, "caps"), 2, "caps: ");
 }
 

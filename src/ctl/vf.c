@@ -57,8 +57,7 @@ p_mac(struct nic_vf_config *vc, const char *v, struct nic_err *err)
 		return bad(err, vc, "mac", v, "xx:xx:xx:xx:xx:xx");
 	if (m[0] & 1)
 		return bad(err, vc, "mac", v, "a group address");
-	if (!(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]))
-		return bad(err, vc, "mac", v, "the zero address");
+	/* zero: none given (a new VF takes its TAP's; set keeps it) */
 	memcpy(vc->esw.mac, m, ETH_ALEN);
 	return 0;
 }
@@ -218,7 +217,7 @@ f_name(const struct nic_vf_config *vc)
 /* In the order of show and config. */
 const struct ctl_vf_key ctl_vf_keys[] = {
 	{ "name", p_name, f_name, false, "its TAP interface (lagvfN)" },
-	{ "mac", p_mac, f_mac, false, "its MAC (default: the TAP's)" },
+	{ "mac", p_mac, f_mac, false, "its MAC (zero, default: the TAP's)" },
 	{ "vlan", p_vlan, f_vlan, true, "port VLAN, 0: none" },
 	{ "qos", p_qos, f_qos, true, "802.1p priority of the port VLAN" },
 	{ "spoofchk", p_spoofchk, f_spoofchk, false, "source check, on" },

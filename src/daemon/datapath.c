@@ -198,10 +198,18 @@ tx_functions(struct nic *nic)
 
 	if (nic->pf)
 		work += tx_fn(nic, ESW_VPORT_PF, nic->pf, nic->pf_txq);
-	for (unsigned n = 0; n < NIC_VFS_MAX; n++)
-		if (nic->vfs[n].used)
-			work += tx_fn(nic, esw_vf_vport(n), nic->vfs[n].port,
-			    nic->vfs[n].txq);
+	for (unsigned n = 0; n < NIC_VFS_MAX; n++) {
+		struct nic_vf *vf = &nic->vfs[n];
+		unsigned got;
+
+		/* in a loop, only the TAPs it saw ready (level-triggered:
+		 * one with frames left is seen again) */
+		if (!vf->used || (nic->env.loop && !vf->readable))
+			continue;
+		got = tx_fn(nic, esw_vf_vport(n), vf->port, vf->txq);
+		vf->readable = got == PKT_BURST_MAX;
+		work += got;
+	}
 	return work;
 }
 

@@ -29,6 +29,7 @@ struct nic_vf {
 	struct port *port;		/* its TAP (or sim end) */
 	struct txs_queue *txq;
 	uint64_t rx_dropped;		/* its TAP refused a frame */
+	bool readable;			/* the loop saw its fd ready */
 	struct announce_target who;	/* MAC, VLAN, addresses learnt */
 };
 

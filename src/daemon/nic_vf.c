@@ -65,10 +65,14 @@ vf_port_mac_set(struct port *port, const uint8_t *mac)
 	return port_mac_set(port, mac);
 }
 
-/* A port is readable: the poller takes its frames. */
+/* A VF's TAP is readable: the next round reads it (only then: a round
+ * does not try every VF's fd). */
 static void
 vf_port_ready(struct loop *loop, int fd, uint32_t events, void *arg)
 {
+	struct nic_vf *vf = arg;
+
+	vf->readable = true;
 }
 
 static void
@@ -99,7 +103,7 @@ vf_port_open(struct nic *nic, const struct nic_vf_config *vc,
 	e = sim ? 0 : port_mtu_set(port, nic->cfg.mtu);
 	if (!e && nic->env.loop && port_fd(port) >= 0)
 		e = loop_fd_add(nic->env.loop, port_fd(port), EPOLLIN,
-		    vf_port_ready, nic);
+		    vf_port_ready, &nic->vfs[vc->vf]);
 	if (e) {
 		port_close(port);
 		return nic_err_set(err, e, "vf %u: %s: %s", vc->vf,

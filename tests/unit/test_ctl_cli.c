@@ -65,6 +65,7 @@ setup(void **state)
 	f->wire[0] = sim_wire_add(&f->sim, "a0", "b0");
 	f->wire[1] = sim_wire_add(&f->sim, "a1", "b1");
 	f->wire[2] = sim_wire_add(&f->sim, "a2", "b2");
+	assert_non_null(sim_wire_add(&f->sim, "v0", "w0"));
 	nic_caps_default(&f->caps);
 	f->caps.max_ports_per_lag = 4;
 	assert_int_equal(ctl_config_load_string("{\"backend\": \"sim\", "
@@ -95,6 +96,7 @@ teardown(void **state)
 
 	ctl_server_close(f->srv);
 	rmdir(f->dir);
+	sim_run_for(&f->sim, NSEC_PER_MSEC);	/* frames of the NIC's pool */
 	nic_destroy(f->nic);
 	sim_fini(&f->sim);
 	free(f);
@@ -132,12 +134,12 @@ serve(struct fixture *f)
 static pid_t
 spawn(struct fixture *f, const char *const *args, int *out, int *err)
 {
-	const char *argv[16] = { LAGNICCTL };
+	const char *argv[24] = { LAGNICCTL };
 	int po[2], pe[2];
 	unsigned n = 1;
 	pid_t pid;
 
-	for (; *args && n < 15; args++)
+	for (; *args && n < 23; args++)
 		argv[n++] = strcmp(*args, "@") == 0 ? f->path : *args;
 	assert_int_equal(pipe2(po, O_CLOEXEC), 0);
 	assert_int_equal(pipe2(pe, O_CLOEXEC), 0);
@@ -242,6 +244,7 @@ test_show_text_and_json(void **state)
 	assert_golden(f->out, "lagnicctl_config.json");
 	assert_int_equal(run(f, ARGS("-s", "@", "caps")), 0);
 	assert_non_null(strstr(f->out, "max_ports_per_lag 4"));
+	assert_non_null(strstr(f->out, "max_vfs 63"));
 }
 
 /* lagnicctl -j config is a config file lagnicd takes back. */
@@ -271,6 +274,57 @@ test_changes(void **state)
 	assert_int_equal(nic_config(f->nic)->lag.miimon, 100);
 	assert_int_equal(run(f, ARGS("-s", "@", "port", "del", "a2")), 0);
 	assert_int_equal(nic_lag(f->nic)->nmembers, 2);
+}
+
+/* VFs the way ip link takes their settings; refusals change nothing. */
+static void
+test_vf_commands(void **state)
+{
+	struct fixture *f = *state;
+	const struct nic_vf_config *vc;
+
+	assert_int_equal(run(f, ARGS("-s", "@", "vf", "add", "3", "name", "v0",
+	    "mac", "02:00:00:00:0f:03", "vlan", "10", "qos", "2",
+	    "max_tx_rate", "100")), 0);
+	assert_string_equal(f->err, "");
+	vc = nic_vf_get(f->nic, 3);
+	assert_non_null(vc);
+	assert_int_equal(vc->esw.vlan, 10);
+	assert_int_equal(vc->esw.qos, 2);
+	assert_int_equal(vc->max_tx_rate, 100);
+	/* vlan without qos: qos 0, as ip link */
+	assert_int_equal(run(f, ARGS("-s", "@", "vf", "set", "3", "vlan", "20",
+	    "spoofchk", "off", "state", "enable")), 0);
+	vc = nic_vf_get(f->nic, 3);
+	assert_int_equal(vc->esw.vlan, 20);
+	assert_int_equal(vc->esw.qos, 0);
+	assert_false(vc->esw.spoofchk);
+	assert_int_equal(vc->esw.link_state, ESW_LINK_ENABLE);
+	assert_int_equal(run(f, ARGS("-s", "@", "show")), 0);
+	assert_non_null(strstr(f->out, "vf 3: name v0, mac 02:00:00:00:0f:03, "
+	    "vlan 20"));
+	assert_int_equal(run(f, ARGS("-j", "-s", "@", "counters")), 0);
+	assert_non_null(strstr(f->out, "\"vf3\""));
+	assert_int_equal(run(f, ARGS("-s", "@", "vf", "set", "3", "qos", "1")), 1);
+	assert_string_equal(f->err, "lagnicctl: vf 3: qos needs vlan\n");
+	assert_int_equal(run(f, ARGS("-s", "@", "vf", "set", "4", "trust",
+	    "on")), 1);
+	assert_string_equal(f->err, "lagnicctl: vf 4: no such VF\n");
+	assert_int_equal(run(f, ARGS("-s", "@", "vf", "add", "3")), 1);
+	assert_string_equal(f->err, "lagnicctl: vf 3: exists\n");
+	assert_int_equal(run(f, ARGS("-s", "@", "vf", "add", "99")), 1);
+	assert_non_null(strstr(f->err, "beyond the limit max_vfs="));
+	assert_int_equal(run(f, ARGS("-s", "@", "vf", "set", "3", "mac",
+	    "zz")), 1);
+	assert_non_null(strstr(f->err, "xx:xx:xx:xx:xx:xx"));
+	assert_int_equal(nic_vf_get(f->nic, 3)->esw.vlan, 20);
+	/* usage: a setting without its value, or given twice */
+	assert_int_equal(run(f, ARGS("-s", "@", "vf", "set", "3", "vlan")), 2);
+	assert_int_equal(run(f, ARGS("-s", "@", "vf", "add", "1", "vlan", "1",
+	    "vlan", "2")), 2);
+	assert_int_equal(run(f, ARGS("-s", "@", "vf", "del", "3")), 0);
+	assert_null(nic_vf_get(f->nic, 3));
+	assert_int_equal(run(f, ARGS("-s", "@", "vf", "del", "3")), 1);
 }
 
 /* The daemon's refusals: status 1, its message on stderr. */
@@ -371,6 +425,7 @@ main(void)
 		T(test_show_text_and_json),
 		T(test_config_reloads),
 		T(test_changes),
+		T(test_vf_commands),
 		T(test_daemon_errors),
 		T(test_usage_errors),
 		T(test_monitor),

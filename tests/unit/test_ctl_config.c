@@ -625,6 +625,66 @@ test_file(void **state)
 	assert_non_null(strstr(err.msg, "No such file"));
 }
 
+/* ---- lagnic's "vfs" section ---- */
+
+static void
+test_vfs(void **state)
+{
+	struct nic_config cfg = load("{\"device\": \"lag0\", \"vfs\": ["
+	    "{\"vf\": 0, \"mac\": \"02:00:00:00:0f:00\", \"vlan\": 10, "
+	    "\"qos\": 2, \"spoofchk\": false, \"trust\": \"on\", "
+	    "\"state\": \"enable\", \"max_tx_rate\": 100, "
+	    "\"min_tx_rate\": 10}, {\"vf\": 3, \"name\": \"vm3\"}]}");
+
+	assert_int_equal(cfg.nvfs, 2);
+	assert_int_equal(cfg.vfs[0].vf, 0);
+	assert_string_equal(cfg.vfs[0].ifname, "lagvf0");
+	assert_memory_equal(cfg.vfs[0].esw.mac,
+	    ((uint8_t[]){ 2, 0, 0, 0, 0xf, 0 }), 6);
+	assert_int_equal(cfg.vfs[0].esw.vlan, 10);
+	assert_int_equal(cfg.vfs[0].esw.qos, 2);
+	assert_false(cfg.vfs[0].esw.spoofchk);
+	assert_true(cfg.vfs[0].esw.trust);
+	assert_int_equal(cfg.vfs[0].esw.link_state, ESW_LINK_ENABLE);
+	assert_int_equal(cfg.vfs[0].max_tx_rate, 100);
+	assert_int_equal(cfg.vfs[0].min_tx_rate, 10);
+	/* defaults: ip link's */
+	assert_int_equal(cfg.vfs[1].vf, 3);
+	assert_string_equal(cfg.vfs[1].ifname, "vm3");
+	assert_true(cfg.vfs[1].esw.spoofchk);
+	assert_false(cfg.vfs[1].esw.trust);
+	assert_int_equal(cfg.vfs[1].esw.link_state, ESW_LINK_AUTO);
+	assert_round_trip(&cfg);
+}
+
+static void
+test_vfs_errors(void **state)
+{
+	struct nic_caps caps = all_caps();
+
+	load_err("{\"vfs\": {}}", -EINVAL, "vfs: an array of VFs");
+	load_err("{\"vfs\": [{\"mac\": \"02:00:00:00:00:01\"}]}", -EINVAL,
+	    "vfs[0]: a VF is an object with \"vf\"");
+	load_err("{\"vfs\": [{\"vf\": 1, \"mac\": \"01:00:00:00:00:01\"}]}",
+	    -EINVAL, "vf 1: mac '01:00:00:00:00:01': a group address");
+	load_err("{\"vfs\": [{\"vf\": 1, \"vlan\": 4096}]}", -EINVAL,
+	    "vf 1: vlan '4096'");
+	load_err("{\"vfs\": [{\"vf\": 1, \"colour\": \"red\"}]}", -EINVAL,
+	    "vf 1: unknown setting 'colour'");
+	load_err("{\"vfs\": [{\"vf\": 1, \"trust\": [1]}]}", -EINVAL,
+	    "vfs[0].trust: a string, a number or a boolean");
+	load_err("{\"vfs\": [{\"vf\": 1}, {\"vf\": 1}]}", -EEXIST,
+	    "vf 1: exists");
+	load_err("{\"vfs\": [{\"vf\": 1, \"mac\": \"02:00:00:00:00:01\"}, "
+	    "{\"vf\": 2, \"mac\": \"02:00:00:00:00:01\"}]}", -EEXIST,
+	    "vf 2: mac is vf 1's already");
+	load_err("{\"vfs\": [{\"vf\": 1, \"max_tx_rate\": 10, "
+	    "\"min_tx_rate\": 20}]}", -EINVAL, "min_tx_rate 20 exceeds");
+	caps.max_vfs = 2;
+	load_err_caps("{\"vfs\": [{\"vf\": 2}]}", &caps, -ERANGE,
+	    "vf 2: beyond the limit max_vfs=2");
+}
+
 int
 main(void)
 {
@@ -649,6 +709,8 @@ main(void)
 		cmocka_unit_test(test_port_listed_twice),
 		cmocka_unit_test(test_profile_limits),
 		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_vfs),
+		cmocka_unit_test(test_vfs_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -81,6 +81,21 @@ test_show_lacp_text(void **state)
 }
 
 static void
+test_show_vfs_text(void **state)
+{
+	json_t *j = golden_json("show_vfs.json");
+
+	render(out_text.show, j, "lagnicctl_show_vfs.txt");
+	json_decref(j);
+	j = golden_json("counters_vfs.json");
+	render(out_text.counters, j, "lagnicctl_counters_vfs.txt");
+	json_decref(j);
+	j = golden_json("config_vfs.json");
+	render(out_text.config, j, "lagnicctl_config_vfs.txt");
+	json_decref(j);
+}
+
+static void
 test_events_text(void **state)
 {
 	static const char *const events[] = {
@@ -125,6 +140,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_show_lacp_text),
+		cmocka_unit_test(test_show_vfs_text),
 		cmocka_unit_test(test_events_text),
 	};
 

@@ -298,6 +298,86 @@ test_view_without_lag(void **state)
 	json_decref(j);
 }
 
+/* VFs: their settings, state, learnt address and counters. */
+static void
+vm_send(struct port *vm, struct pkt_pool *pool, const uint8_t *src,
+    bool arp)
+{
+	struct pkt *p = pkt_alloc(pool);
+	static const uint8_t hdr[] = { 0x08, 0x06, 0, 1, 8, 0, 6, 4, 0, 1 };
+
+	assert_non_null(p);
+	memset(p->data, 0, 60);
+	memset(p->data, 0xff, 6);
+	memcpy(p->data + 6, src, 6);
+	p->data[12] = 0x88;
+	p->data[13] = 0xb5;
+	if (arp) {
+		memcpy(p->data + 12, hdr, sizeof(hdr));
+		memcpy(p->data + 22, src, 6);
+		memcpy(p->data + 28, (uint8_t[]){ 10, 9, 0, 5 }, 4);
+		memcpy(p->data + 38, (uint8_t[]){ 10, 9, 0, 1 }, 4);
+	}
+	p->len = 60;
+	assert_int_equal(port_tx_burst(vm, &p, 1), 1);
+}
+
+static void
+test_vfs(void **state)
+{
+	static const uint8_t mac0[6] = { 2, 0, 0, 0, 0xf, 0 };
+	static const uint8_t forged[6] = { 2, 0xde, 0xad, 0, 0, 1 };
+	struct nic_env env;
+	struct nic_config cfg;
+	struct nic_caps caps;
+	struct nic_err err = { 0 };
+	struct pkt_pool pool;
+	struct port *vm, *sw;
+	struct ctl_view v;
+	struct sim sim;
+	struct nic *nic;
+
+	assert_int_equal(sim_init(&sim, 0x7f5), 0);
+	sim_wire_add(&sim, "a0", "b0");
+	sim_wire_add(&sim, "v0", "w0");
+	sim_wire_add(&sim, "v1", "w1");
+	assert_int_equal(pkt_pool_init(&pool, 256, 2048), 0);
+	assert_int_equal(port_open(&vm, "sim", &(struct port_config){
+	    .ifname = "w0", .sim = &sim }, &pool, 90), 0);
+	assert_int_equal(port_open(&sw, "sim", &(struct port_config){
+	    .ifname = "b0", .sim = &sim }, &pool, 91), 0);
+	golden_caps(&caps);
+	assert_int_equal(ctl_config_load_string("{\"device\": \"lag0\", "
+	    "\"backend\": \"sim\", \"pf\": false, \"runner\": {\"name\": "
+	    "\"activebackup\"}, \"ports\": [\"a0\"], \"vfs\": [{\"vf\": 0, "
+	    "\"name\": \"v0\", \"mac\": \"02:00:00:00:0f:00\", "
+	    "\"max_tx_rate\": 100}, {\"vf\": 5, \"name\": \"v1\", \"mac\": "
+	    "\"02:00:00:00:0f:05\", \"vlan\": 10, \"qos\": 2, \"trust\": true, "
+	    "\"state\": \"disable\"}]}", NULL, &caps, &cfg, &err), 0);
+	env = (struct nic_env){ .clock = sim_clock(&sim), .sim = &sim };
+	if (nic_create(&nic, &cfg, &caps, &env, &err))
+		fail_msg("nic_create: %s", err.msg);
+	assert_int_equal(sim_node_add(&sim, &(struct sim_node){
+	    .poll = node_poll, .next_deadline = node_deadline,
+	    .arg = nic }), 0);
+	sim_run_for(&sim, NSEC_PER_MSEC);
+	vm_send(vm, &pool, mac0, true);		/* learnt: 10.9.0.5 */
+	vm_send(vm, &pool, mac0, false);
+	vm_send(vm, &pool, forged, false);	/* spoofed: dropped */
+	sim_run_for(&sim, NSEC_PER_MSEC);
+	ctl_view_of_nic(&v, nic);
+	assert_int_equal(v.nvfs, 2);
+	assert_golden(ctl_state_show(&v), "show_vfs.json");
+	assert_golden(ctl_state_counters(&v), "counters_vfs.json");
+	assert_golden(ctl_config_to_json(nic_config(nic)), "config_vfs.json");
+	/* the NIC's frames in sw's ring go back to the NIC's pool first */
+	port_close(sw);
+	port_close(vm);
+	nic_destroy(nic);
+	sim_fini(&sim);
+	pkt_pool_fini(&pool);
+}
+
 int
 main(void)
 {
@@ -310,6 +390,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pf_rows, setup, teardown),
 		cmocka_unit_test(test_view_without_lag),
 		cmocka_unit_test(test_lacp),
+		cmocka_unit_test(test_vfs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
