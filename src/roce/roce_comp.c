@@ -88,6 +88,22 @@ fail_head(struct roce_qp *qp, enum roce_wc_status status)
 	roce_qp_to_err(qp);
 }
 
+/* SQD: the last started WQE is acknowledged; tell the owner once. */
+void
+roce_comp_sqd_check(struct roce_qp *qp)
+{
+	struct roce_swqe *wqe = head_wqe(qp);
+
+	if (qp->attr.qp_state != ROCE_QPS_SQD || !qp->attr.sq_draining)
+		return;
+	if (wqe && wqe->state != ROCE_SWQE_POSTED)
+		return;
+	qp->attr.sq_draining = 0;
+	if (qp->attr.en_sqd_async_notify)
+		roce_event(qp->e, &(struct roce_event){
+		    .type = ROCE_EVENT_SQ_DRAINED, .qp = qp });
+}
+
 void
 roce_comp_local_error(struct roce_qp *qp)
 {
@@ -162,6 +178,7 @@ progress(struct roce_qp *qp)
 	if (outstanding(qp))
 		rto_restart(qp);
 	roce_comp_local_error(qp);
+	roce_comp_sqd_check(qp);
 	if (qp->attr.qp_state == ROCE_QPS_ERR)
 		return;
 	/* a late ACK may pass a requester that went back */

@@ -287,6 +287,8 @@ void roce_comp_init(struct roce_qp *qp);
 /* Arm, re-arm or stop the retransmission timer from the QP's state. */
 void roce_comp_timer_update(struct roce_qp *qp);
 void roce_comp_stop(struct roce_qp *qp);
+/* In SQD with every started WQE done: SQ_DRAINED (if asked for). */
+void roce_comp_sqd_check(struct roce_qp *qp);
 /* The requester hit a local error on a WQE: fail it if it is the oldest. */
 void roce_comp_local_error(struct roce_qp *qp);
 

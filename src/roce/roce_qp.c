@@ -242,6 +242,10 @@ qp_enter(struct roce_qp *qp, enum roce_qp_state from, enum roce_qp_state to,
 		qp->req.psn = qp->req.max_psn = qp->attr.sq_psn;
 		roce_comp_init(qp);
 	}
+	if (to == ROCE_QPS_SQD) {
+		qp->attr.sq_draining = 1;
+		roce_comp_sqd_check(qp);
+	}
 	if (to == ROCE_QPS_RTS)
 		roce_req_run(qp);
 }

@@ -284,14 +284,18 @@ start_wqe(struct roce_qp *qp, struct roce_swqe *wqe)
 	return REQ_SKIP;
 }
 
+/* In SQD (send queue drain) the WQEs already started are finished, and
+ * sent again if need be; new ones wait for RTS. */
 static bool
-req_may_send(const struct roce_qp *qp)
+req_may_send(const struct roce_qp *qp, const struct roce_swqe *wqe)
 {
 	enum roce_qp_state s = qp->attr.qp_state;
 
-	if (s == ROCE_QPS_SQD)	/* finish the WQE in progress only */
-		return qp->req.offset != 0;
-	return s == ROCE_QPS_RTS && !qp->req.rnr_wait;
+	if (qp->req.rnr_wait || wqe->local_err)
+		return false;
+	if (s == ROCE_QPS_SQD)
+		return wqe->state != ROCE_SWQE_POSTED;
+	return s == ROCE_QPS_RTS;
 }
 
 static enum req_step
@@ -300,10 +304,10 @@ req_step(struct roce_qp *qp)
 	struct roce_swqe *wqe;
 	int err = 0;
 
-	if (!req_may_send(qp) || qp->req.wqe == qp->sq.tail || window_full(qp))
+	if (qp->req.wqe == qp->sq.tail || window_full(qp))
 		return REQ_IDLE;
 	wqe = roce_sq_at(&qp->sq, qp->req.wqe);
-	if (wqe->local_err)
+	if (!req_may_send(qp, wqe))
 		return REQ_IDLE;
 	if (qp->req.offset == 0 && wqe->state == ROCE_SWQE_POSTED)
 		return start_wqe(qp, wqe);

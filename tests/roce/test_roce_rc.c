@@ -375,6 +375,35 @@ test_ipv6_path(void **state)
 	rt_fini(&t);
 }
 
+/* SQD: the WQE in progress finishes (SQ_DRAINED), the next waits for
+ * RTS. */
+static void
+test_sqd_drain(void **state)
+{
+	struct rt t;
+	struct roce_qp_attr a = { .qp_state = ROCE_QPS_SQD,
+	    .en_sqd_async_notify = 1 };
+	struct roce_wc wc;
+
+	rt_init(&t, 2, seed, NULL);
+	rt_fill(t.a, 65536, 8);
+	assert_int_equal(rt_post(t.qa, ROCE_WR_RDMA_WRITE, 1, t.ma, t.a, 65536,
+	    rt_va(t.b), roce_mr_rkey(t.mb), ROCE_SEND_SIGNALED), 0);
+	assert_int_equal(roce_modify_qp(t.qa, &a, ROCE_QP_STATE |
+	    ROCE_QP_EN_SQD_ASYNC_NOTIFY), 0);
+	assert_int_equal(rt_post(t.qa, ROCE_WR_RDMA_WRITE, 2, t.ma, t.a, 8,
+	    rt_va(t.b + 65536), roce_mr_rkey(t.mb), ROCE_SEND_SIGNALED), 0);
+	rt_expect(&t, A(&t), 1, ROCE_WC_SUCCESS, NULL);
+	assert_memory_equal(t.a, t.b, 65536);
+	assert_int_equal(A(&t)->last_async, ROCE_EVENT_SQ_DRAINED);
+	rf_run_for(t.rf, 10 * NSEC_PER_MSEC);
+	assert_int_equal(roce_poll_cq(A(&t)->cq, 1, &wc), 0);
+	a.qp_state = ROCE_QPS_RTS;
+	assert_int_equal(roce_modify_qp(t.qa, &a, ROCE_QP_STATE), 0);
+	rt_expect(&t, A(&t), 2, ROCE_WC_SUCCESS, NULL);
+	rt_fini(&t);
+}
+
 int
 main(void)
 {
@@ -389,6 +418,7 @@ main(void)
 		cmocka_unit_test(test_cq_overflow),
 		cmocka_unit_test(test_frames_parse),
 		cmocka_unit_test(test_ipv6_path),
+		cmocka_unit_test(test_sqd_drain),
 	};
 
 	seed = rf_seed(0x5eed0002);
