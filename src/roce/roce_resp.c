@@ -351,9 +351,9 @@ message_done(struct roce_qp *qp, const struct roce_pkt *p)
 
 static void
 recv_done(struct roce_qp *qp, const struct roce_pkt *p, uint32_t len,
-    enum roce_wc_opcode opcode)
+    enum roce_wc_opcode opcode, enum roce_wc_status status)
 {
-	struct roce_wc wc = { .status = ROCE_WC_SUCCESS, .opcode = opcode,
+	struct roce_wc wc = { .status = status, .opcode = opcode,
 	    .byte_len = len };
 
 	if (op_is(p, ROCE_F_IMM)) {
@@ -362,6 +362,20 @@ recv_done(struct roce_qp *qp, const struct roce_pkt *p, uint32_t len,
 	}
 	qp->resp.has_recv = false;
 	roce_recv_complete(qp, &qp->resp.recv, &wc, p->se);
+}
+
+/*
+ * The receive cannot take the data: too long for it (local length error
+ * here, invalid request for the sender) or an SGE refused (local
+ * protection error here, remote operational error for the sender).
+ */
+static enum resp_class
+recv_failed(struct roce_qp *qp, const struct roce_pkt *p, bool too_long)
+{
+	recv_done(qp, p, qp->resp.recv_offset, ROCE_WC_RECV, too_long ?
+	    ROCE_WC_LOC_LEN_ERR : ROCE_WC_LOC_PROT_ERR);
+	return fatal(qp, p, too_long ? ROCE_NAK_INVALID_REQUEST :
+	    ROCE_NAK_REMOTE_OPERATIONAL_ERROR);
 }
 
 static enum resp_class
@@ -378,18 +392,18 @@ exec_send(struct roce_qp *qp, const struct roce_pkt *p)
 		rs->has_recv = true;
 		rs->recv_offset = 0;
 	}
+	if (rs->recv_offset + (uint64_t)p->payload_len >
+	    roce_sgl_len(rs->recv.sge, rs->recv.num_sge))
+		return recv_failed(qp, p, true);
 	err = roce_sgl_copy(qp, rs->recv.sge, rs->recv.num_sge, rs->recv_offset,
 	    (void *)p->payload, p->payload_len, true);
-	if (err) {
-		/* the receive fails here; the sender learns it by the NAK */
-		recv_done(qp, p, rs->recv_offset, ROCE_WC_RECV);
-		return fatal(qp, p, err == -EFAULT ?
-		    ROCE_NAK_INVALID_REQUEST : ROCE_NAK_REMOTE_OPERATIONAL_ERROR);
-	}
+	if (err)
+		return recv_failed(qp, p, false);
 	rs->recv_offset += p->payload_len;
 	rs->in_send = !op_is(p, ROCE_F_END);
 	if (op_is(p, ROCE_F_END))
-		recv_done(qp, p, rs->recv_offset, ROCE_WC_RECV);
+		recv_done(qp, p, rs->recv_offset, ROCE_WC_RECV,
+		    ROCE_WC_SUCCESS);
 	message_done(qp, p);
 	return RESP_OK;
 }
@@ -431,7 +445,8 @@ exec_write(struct roce_qp *qp, const struct roce_pkt *p)
 	rs->in_write = !end;
 	if (op_is(p, ROCE_F_IMM)) {
 		rs->has_recv = true;
-		recv_done(qp, p, rs->recv_offset, ROCE_WC_RECV_RDMA_WITH_IMM);
+		recv_done(qp, p, rs->recv_offset, ROCE_WC_RECV_RDMA_WITH_IMM,
+		    ROCE_WC_SUCCESS);
 	}
 	message_done(qp, p);
 	return RESP_OK;

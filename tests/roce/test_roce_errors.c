@@ -133,6 +133,36 @@ test_remote_access_errors(void **state)
 	rt_fini(&t);
 }
 
+/* The receive cannot take a SEND: too small (LOC_LEN_ERR there,
+ * REM_INV_REQ_ERR here), or an SGE with a bad lkey (LOC_PROT_ERR there,
+ * REM_OP_ERR here). */
+static void
+test_receive_errors(void **state)
+{
+	struct rt t;
+	struct roce_wc wc;
+	struct roce_sge sge;
+	struct roce_recv_wr rwr = { .wr_id = 2, .sg_list = &sge, .num_sge = 1 },
+	    *bad;
+
+	rt_init(&t, 2, seed, NULL);
+	assert_int_equal(rt_post_recv(t.qb, 1, t.mb, t.b, 2000), 0);
+	assert_int_equal(rt_post(t.qa, ROCE_WR_SEND, 1, t.ma, t.a, 3000, 0, 0,
+	    ROCE_SEND_SIGNALED), 0);
+	rt_expect(&t, A(&t), 1, ROCE_WC_REM_INV_REQ_ERR, NULL);
+	rt_expect(&t, B(&t), 1, ROCE_WC_LOC_LEN_ERR, &wc);
+	assert_int_equal(roce_qp_state(t.qb), ROCE_QPS_ERR);
+
+	new_pair(&t, ALLQ);
+	sge = (struct roce_sge){ rt_va(t.b), 4096, roce_mr_lkey(t.mb) ^ 0x10 };
+	assert_int_equal(roce_post_recv(t.qb, &rwr, &bad), 0);
+	assert_int_equal(rt_post(t.qa, ROCE_WR_SEND, 3, t.ma, t.a, 100, 0, 0,
+	    ROCE_SEND_SIGNALED), 0);
+	rt_expect(&t, A(&t), 3, ROCE_WC_REM_OP_ERR, NULL);
+	rt_expect(&t, B(&t), 2, ROCE_WC_LOC_PROT_ERR, NULL);
+	rt_fini(&t);
+}
+
 /* No receive posted: RNR NAKs until the receiver posts, then success. */
 static void
 test_rnr_then_late_recv(void **state)
@@ -349,6 +379,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_remote_access_errors),
+		cmocka_unit_test(test_receive_errors),
 		cmocka_unit_test(test_rnr_then_late_recv),
 		cmocka_unit_test(test_rnr_retry_exceeded),
 		cmocka_unit_test(test_retry_exceeded_peer_gone),
