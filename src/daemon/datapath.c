@@ -9,7 +9,9 @@
 #include "daemon/nic_priv.h"
 
 #include <string.h>
+#include <sys/epoll.h>
 
+#include "daemon/loop.h"
 #include "esw/esw.h"
 #include "lib/compiler.h"
 #include "lag/probe.h"
@@ -191,6 +193,36 @@ tx_fn(struct nic *nic, unsigned v, struct port *port, struct txs_queue *q)
 	return n;
 }
 
+/*
+ * Back-pressure: a VF whose TX queue is (nearly) full, throttled by its
+ * max_tx_rate, is not read until the queue drains; its fd leaves the
+ * loop's interest meanwhile, so the loop sleeps until the scheduler's next
+ * deadline instead of spinning on a readable TAP. The TAP's own queue
+ * then fills and stops the sender's qdisc, so TCP slows down rather than
+ * losing frames.
+ */
+static void
+vf_pause(struct nic *nic, struct nic_vf *vf, bool pause)
+{
+	vf->paused = pause;
+	vf->readable = !pause;
+	if (nic->env.loop && port_fd(vf->port) >= 0)
+		loop_fd_mod(nic->env.loop, port_fd(vf->port),
+		    pause ? 0 : EPOLLIN);
+}
+
+static void
+vfs_resume(struct nic *nic)
+{
+	for (unsigned n = 0; n < NIC_VFS_MAX; n++) {
+		struct nic_vf *vf = &nic->vfs[n];
+
+		if (vf->used && vf->paused &&
+		    txs_queue_len(vf->txq) <= NIC_TXQ_RESUME)
+			vf_pause(nic, vf, false);
+	}
+}
+
 static unsigned
 tx_functions(struct nic *nic)
 {
@@ -204,8 +236,13 @@ tx_functions(struct nic *nic)
 
 		/* in a loop, only the TAPs it saw ready (level-triggered:
 		 * one with frames left is seen again) */
-		if (!vf->used || (nic->env.loop && !vf->readable))
+		if (!vf->used || vf->paused ||
+		    (nic->env.loop && !vf->readable))
 			continue;
+		if (txs_queue_len(vf->txq) > NIC_TXQ_PAUSE) {
+			vf_pause(nic, vf, true);
+			continue;
+		}
 		got = tx_fn(nic, esw_vf_vport(n), vf->port, vf->txq);
 		vf->readable = got == PKT_BURST_MAX;
 		work += got;
@@ -284,6 +321,7 @@ nic_poll(struct nic *nic)
 	work += tx_functions(nic);
 	now = clock_now(nic->env.clock);
 	work += tx_sched(nic, now);
+	vfs_resume(nic);
 	probe_source_refresh(nic, now);
 	if (now >= lag_next_deadline(nic->lag))
 		lag_tick(nic->lag);

@@ -14,6 +14,10 @@ struct txs_node;
 struct txs_queue;
 
 #define NIC_TXQ_SIZE		1024	/* frames per function queue */
+/* A VF whose queue holds more than this is not read (its TAP's own queue
+ * then pushes back on the sender); read again below NIC_TXQ_RESUME. */
+#define NIC_TXQ_PAUSE		(NIC_TXQ_SIZE - PKT_BURST_MAX)
+#define NIC_TXQ_RESUME		(NIC_TXQ_SIZE / 2)
 
 struct nic_port {
 	struct nic_port_config cfg;
@@ -30,6 +34,7 @@ struct nic_vf {
 	struct txs_queue *txq;
 	uint64_t rx_dropped;		/* its TAP refused a frame */
 	bool readable;			/* the loop saw its fd ready */
+	bool paused;			/* TX queue full: its TAP is not read */
 	struct announce_target who;	/* MAC, VLAN, addresses learnt */
 };
 

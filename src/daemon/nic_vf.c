@@ -114,18 +114,38 @@ vf_port_open(struct nic *nic, const struct nic_vf_config *vc,
 	return 0;
 }
 
+/*
+ * A VF's rates for its queue. The buckets hold NIC_TX_BURST_MS of the
+ * rate (txs' default is 1 ms): the loop sleeps in whole milliseconds, and
+ * a bucket that filled up while it slept would cap the rate below the
+ * configured one.
+ */
+#define NIC_TX_BURST_MS		4
+
+static void
+vf_rate(const struct nic_vf_config *vc, struct txs_rate *rate)
+{
+	uint64_t mbps = vc->max_tx_rate ? vc->max_tx_rate : vc->min_tx_rate;
+	uint64_t burst = mbps * 125 * NIC_TX_BURST_MS;	/* bytes */
+
+	*rate = (struct txs_rate){
+		.max_tx_rate = vc->max_tx_rate, .min_tx_rate = vc->min_tx_rate,
+		.burst_bytes = (uint32_t)MIN(MAX(burst, TXS_BURST_MIN),
+		    UINT32_MAX),
+	};
+}
+
 /* A new VF: its port, its MAC (given, or the TAP's own), its queue. */
 static int
 vf_prepare_new(struct nic *nic, struct nic_vf_config *vc,
     struct nic_vf_prep *p, struct nic_err *err)
 {
-	struct txs_rate rate = {
-		.max_tx_rate = vc->max_tx_rate, .min_tx_rate = vc->min_tx_rate,
-	};
+	struct txs_rate rate;
 	int e = vf_port_open(nic, vc, &p->port, err);
 
 	if (e)
 		return e;
+	vf_rate(vc, &rate);
 	if (mac_zero(vc->esw.mac))
 		memcpy(vc->esw.mac, p->port->mac, ETH_ALEN_);
 	else
@@ -237,12 +257,10 @@ vf_remove(struct nic *nic, struct nic_vf *vf)
 static void
 vf_rates_apply(struct nic_vf *vf)
 {
-	struct txs_rate rate = {
-		.max_tx_rate = vf->cfg.max_tx_rate,
-		.min_tx_rate = vf->cfg.min_tx_rate,
-	}, cur;
+	struct txs_rate rate, cur;
 	int e;
 
+	vf_rate(&vf->cfg, &rate);
 	txs_queue_rate_get(vf->txq, &cur);
 	if (cur.max_tx_rate == rate.max_tx_rate &&
 	    cur.min_tx_rate == rate.min_tx_rate)

@@ -4,7 +4,8 @@
 # namespaces (containers) and keep working there. Checked: ping and a TCP
 # stream VF to VF across the LAG, a link cut mid-stream that the stream
 # survives; VF to VF on one host stays local (the members send nothing); a
-# frame a VF sends with a forged source MAC is dropped and counted.
+# frame a VF sends with a forged source MAC is dropped and counted; a VF's
+# max_tx_rate holds a TCP stream within 5%.
 set -euo pipefail
 BUILD=${BUILD:?set BUILD to the meson build dir}
 BACKEND=${BACKEND:-afpacket}
@@ -96,6 +97,43 @@ vf_tcp_cut() {
 	wait "$sink" || fail "$mode: tcp sink: $(cat "$LOGDIR/sink.out")"
 }
 
+# members_tx_bytes HOST: bytes all members sent
+members_tx_bytes() {
+	ctl "$1" -j counters | python3 -c '
+import json, sys
+print(sum(p["port_counters"]["tx_bytes"]
+          for p in json.load(sys.stdin)["ports"].values()))'
+}
+
+# An unpaced TCP stream c2 -> c1 with VF 1's max_tx_rate at 40 Mbit/s:
+# what h0's members send over 4 s of it is within 5% of the rate.
+rate_check() {
+	local total=40000000 b1 b2 t1 t2
+	ctl h0 vf set 1 max_tx_rate 40
+	bg inct "${CTS[1]}" python3 "$SRC/tests/netns/tcp_sink.py" 10.88.0.11 \
+		5002 "$total" >"$LOGDIR/sink2.out" 2>&1
+	local sink=$BG_PID
+	wait_for 5 inct "${CTS[1]}" sh -c "ss -ltn | grep -q :5002" ||
+		fail "tcp sink did not listen"
+	bg inct "${CTS[2]}" python3 "$SRC/tests/netns/tcp_source.py" \
+		10.88.0.11 5002 "$total" >"$LOGDIR/source2.out" 2>&1
+	local source=$BG_PID
+	sleep 1.5		# the stream at its rate: a window to measure
+	b1=$(members_tx_bytes h0); t1=$(date +%s.%N)
+	sleep 4
+	b2=$(members_tx_bytes h0); t2=$(date +%s.%N)
+	python3 -c '
+import sys
+b, t = int(sys.argv[2]) - int(sys.argv[1]), float(sys.argv[4]) - float(sys.argv[3])
+rate = b * 8 / t / 1e6
+print(f"# max_tx_rate 40 Mbit/s: {rate:.2f} Mbit/s over {t:.2f} s")
+sys.exit(0 if abs(rate - 40) <= 2 else 1)' "$b1" "$b2" "$t1" "$t2" ||
+		fail "$mode: max_tx_rate not held"
+	wait "$source" || fail "$mode: tcp source: $(cat "$LOGDIR/source2.out")"
+	wait "$sink" || fail "$mode: tcp sink: $(cat "$LOGDIR/sink2.out")"
+	ctl h0 vf set 1 max_tx_rate 0
+}
+
 spoofs_counted() {
 	[ "$(vf_counter h0 0 drops.mac_spoof)" -ge "$1" ]
 }
@@ -155,6 +193,7 @@ for mode in active-backup balance-xor; do
 	wait_for 5 spoofs_counted $((spoof0 + 3)) ||
 		fail "$mode: spoofed frames were not counted"
 
+	[ "$mode" = active-backup ] && rate_check
 	vf_tcp_cut
 	inct "${CTS[0]}" ping -c 3 -i 0.2 -W 2 10.88.0.11 >/dev/null ||
 		fail "$mode: no ping after eth0 was cut"
