@@ -547,39 +547,68 @@ test_max_tx_rate_held(void **state)
 	assert_true(next > now && next <= now + 2 * NSEC_PER_MSEC);
 }
 
+/* The VM resolves neighbours: an ARP request (IPv4 10.0.0.5) and a
+ * neighbour solicitation (IPv6 fe80::5) teach its addresses. */
+static const uint8_t vm_ip6[16] = { 0xfe, 0x80, [15] = 5 };
+
+static void
+vm_resolve(struct fixture *f)
+{
+	static const uint8_t arp[] = { 0x08, 0x06, 0, 1, 8, 0, 6, 4, 0, 1 };
+	struct pkt *p = pkt_alloc(&f->pool);
+	uint8_t *d = p->data;
+
+	memset(d, 0, 78);
+	memcpy(d, mac_bcast, 6);
+	memcpy(d + 6, mac_vf[0], 6);
+	memcpy(d + 12, arp, sizeof(arp));
+	memcpy(d + 22, mac_vf[0], 6);
+	memcpy(d + 28, (uint8_t[]){ 10, 0, 0, 5 }, 4);
+	memcpy(d + 38, (uint8_t[]){ 10, 0, 0, 9 }, 4);
+	p->len = 60;
+	assert_int_equal(port_tx_burst(f->vm[0], &p, 1), 1);
+	p = pkt_alloc(&f->pool);
+	d = p->data;
+	memset(d, 0, 78);
+	memcpy(d, (uint8_t[]){ 0x33, 0x33, 0xff, 0, 0, 9 }, 6);
+	memcpy(d + 6, mac_vf[0], 6);
+	d[12] = 0x86;
+	d[13] = 0xdd;
+	d[14] = 0x60;
+	d[19] = 24;			/* payload length */
+	d[20] = 58;			/* ICMPv6 */
+	d[21] = 255;
+	memcpy(d + 22, vm_ip6, 16);
+	memcpy(d + 38, (uint8_t[]){ 0xff, 0x02, [11] = 1, 0xff, 0, 0, 9 }, 16);
+	d[54] = 135;			/* neighbour solicitation */
+	p->len = 78;
+	assert_int_equal(port_tx_burst(f->vm[0], &p, 1), 1);
+	settle(f);
+}
+
 /* The VF's queue follows the active member, and the switch hears of the
- * VF's MAC (and the address it used in ARP) on the new port. */
+ * VF (a gratuitous ARP and an unsolicited NA for the addresses it used)
+ * on the new port. */
 static void
 test_failover_moves_queue_and_announces(void **state)
 {
 	struct fixture *f = *state;
 	struct nic_vf_config v0 = vf_config(0);
 	struct nic_vf_state st;
-	struct pkt *p, *burst[PKT_BURST_MAX];
-	bool garp = false;
+	struct pkt *burst[PKT_BURST_MAX];
+	bool garp = false, na = false;
 	unsigned n;
 
 	create(f, LAG_MODE_ACTIVE_BACKUP);
 	add_vf(f, &v0);
 	assert_int_equal(nic_vf_state(f->nic, 0, &st), 0);
 	assert_string_equal(st.tx_port, "a0");
-	/* the VM resolves a neighbour: its ARP request teaches its IPv4 */
-	p = pkt_alloc(&f->pool);
-	memcpy(p->data, mac_bcast, 6);
-	memcpy(p->data + 6, mac_vf[0], 6);
-	memcpy(p->data + 12, (uint8_t[]){ 0x08, 0x06, 0, 1, 8, 0, 6, 4, 0, 1 },
-	    10);
-	memcpy(p->data + 22, mac_vf[0], 6);
-	memcpy(p->data + 28, (uint8_t[]){ 10, 0, 0, 5 }, 4);
-	memset(p->data + 32, 0, 6);
-	memcpy(p->data + 38, (uint8_t[]){ 10, 0, 0, 9 }, 4);
-	p->len = 60;
-	memset(p->data + 42, 0, 18);
-	assert_int_equal(port_tx_burst(f->vm[0], &p, 1), 1);
-	settle(f);
+	vm_resolve(f);
 	assert_int_equal(nic_vf_state(f->nic, 0, &st), 0);
 	assert_int_equal(st.announce->n_ipv4, 1);
 	assert_int_equal(st.announce->ipv4[0], 0x0a000005);
+	assert_int_equal(st.announce->n_ipv6, 1);
+	assert_memory_equal(st.announce->ipv6[0], vm_ip6, 16);
 	drain_all(f);
 	sim_carrier_set(f->member_wire[0], false);
 	settle(f);
@@ -593,13 +622,46 @@ test_failover_moves_queue_and_announces(void **state)
 			    memcmp(d + 22, mac_vf[0], 6) == 0 &&
 			    memcmp(d + 28, (uint8_t[]){ 10, 0, 0, 5 }, 4) == 0)
 				garp = true;
+			if (d[12] == 0x86 && d[13] == 0xdd && d[54] == 136 &&
+			    memcmp(d + 6, mac_vf[0], 6) == 0 &&
+			    memcmp(d + 62, vm_ip6, 16) == 0)
+				na = true;
 			pkt_free(burst[i]);
 		}
 	assert_true(garp);
+	assert_true(na);
 	/* and the VF's traffic leaves on a1 */
 	send_frame(f, f->vm[0], mac_far, mac_vf[0], 0, 64);
 	settle(f);
 	assert_int_equal(drain(f->sw[1], NULL), 1);
+}
+
+/* A VF without a known address is announced by a RARP with its MAC. */
+static void
+test_failover_rarp_without_address(void **state)
+{
+	struct fixture *f = *state;
+	struct nic_vf_config v1 = vf_config(1);
+	struct pkt *burst[PKT_BURST_MAX];
+	bool rarp = false;
+	unsigned n;
+
+	create(f, LAG_MODE_ACTIVE_BACKUP);
+	add_vf(f, &v1);
+	settle(f);
+	drain_all(f);
+	sim_carrier_set(f->member_wire[0], false);
+	settle(f);
+	while ((n = port_rx_burst(f->sw[1], burst, PKT_BURST_MAX)))
+		for (unsigned i = 0; i < n; i++) {
+			const uint8_t *d = burst[i]->data;
+
+			if (d[12] == 0x80 && d[13] == 0x35 &&
+			    memcmp(d + 6, mac_vf[1], 6) == 0)
+				rarp = true;
+			pkt_free(burst[i]);
+		}
+	assert_true(rarp);
 }
 
 /* balance-xor: the VFs' queues spread over both members' nodes. */
@@ -640,6 +702,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_carrier_follows_lag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_max_tx_rate_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failover_moves_queue_and_announces, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failover_rarp_without_address, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xor_queues_spread, setup, teardown),
 	};
 
