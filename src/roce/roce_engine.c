@@ -132,6 +132,7 @@ roce_engine_create(struct roce_engine **out,
 	for (unsigned i = 0; i < ROCE_LANES; i++)
 		roce_list_init(&e->lanes[i]);
 	roce_list_init(&e->ack_pending);
+	roce_list_init(&e->read_pending);
 	roce_list_init(&e->pds);
 	roce_list_init(&e->cqs);
 	roce_list_init(&e->srqs);
@@ -342,6 +343,7 @@ roce_engine_rx(struct roce_engine *e, struct pkt **pkts, unsigned n)
 		rx_one(e, pkts[i]);
 		pkt_free(pkts[i]);
 	}
+	roce_read_pump_all(e);
 	flush_acks(e);
 }
 
@@ -351,12 +353,15 @@ void
 roce_engine_tick(struct roce_engine *e, uint64_t now)
 {
 	roce_timers_run(&e->timers, now);
+	roce_read_pump_all(e);
 	flush_acks(e);
 }
 
 uint64_t
 roce_engine_next_deadline(const struct roce_engine *e)
 {
+	if (!roce_list_empty(&e->read_pending))
+		return 0;	/* READ data to send: now */
 	return roce_timers_next(&e->timers);
 }
 

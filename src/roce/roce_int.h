@@ -9,6 +9,7 @@
  *	roce_tx.c	frames: addressing, build, hand to ops->tx
  *	roce_req.c	requester: WQEs -> request packets
  *	roce_resp.c	responder: requests -> memory, ACK/NAK, responses
+ *	roce_read.c	responder: READ responses, paced
  *	roce_comp.c	completer: responses -> completions, retransmission
  *	roce_ud.c	UD send and receive
  */
@@ -22,6 +23,7 @@
 #define ROCE_QPN_BASE		16	/* QPNs below are reserved */
 #define ROCE_REQ_WINDOW		512	/* unacknowledged PSNs at most */
 #define ROCE_ACKREQ_EVERY	16	/* AckReq at least this often */
+#define ROCE_READ_BURST		32	/* READ responses per QP per turn */
 #define ROCE_UDP_SPORT_BASE	0xc000
 #define ROCE_GRH_LEN		40	/* UD receives start with it */
 #define ROCE_SCRATCH_LEN	(4096 + ROCE_GRH_LEN)
@@ -44,6 +46,7 @@ struct roce_engine {
 	struct roce_timers timers;
 	struct roce_list lanes[ROCE_LANES];	/* QPs by lane */
 	struct roce_list ack_pending;		/* QPs with an ACK to send */
+	struct roce_list read_pending;		/* QPs with READ data to send */
 	struct roce_counters cnt;
 	struct roce_drops wire_drops;
 	uint8_t scratch[ROCE_SCRATCH_LEN];	/* one packet's payload */
@@ -157,6 +160,12 @@ struct roce_res {
 	bool atomic;
 	uint32_t first_psn, last_psn;
 	uint64_t orig;			/* atomic: value before */
+	/* READ: the responses still to send (roce_read.c) */
+	bool pending, started;
+	uint32_t rkey;
+	uint64_t va;
+	uint32_t resid;
+	uint32_t next_psn;
 };
 
 /* Responder state (9.7.5.2). */
@@ -175,6 +184,8 @@ struct roce_resp_state {
 	struct roce_list ack_node;
 	struct roce_res res[ROCE_MAX_RD_ATOMIC];
 	uint32_t res_next;
+	uint32_t read_cur;		/* the READ being answered */
+	struct roce_list read_node;	/* on the engine's read_pending */
 };
 
 struct roce_qp {
@@ -297,6 +308,18 @@ void roce_resp_rx(struct roce_qp *qp, const struct roce_pkt *p);
 void roce_resp_reset(struct roce_qp *qp);
 /* Send the coalesced ACK of the QP, if any. */
 void roce_resp_flush_ack(struct roce_qp *qp);
+
+/* roce_read.c */
+struct roce_res *roce_res_new(struct roce_qp *qp);
+struct roce_res *roce_res_find(struct roce_qp *qp, uint32_t psn, bool atomic);
+void roce_read_start(struct roce_qp *qp, struct roce_res *res, uint32_t psn,
+    uint64_t va, uint32_t rkey, uint32_t len);
+bool roce_read_pending(const struct roce_qp *qp);
+/* Send up to budget packets; true if READ data is still queued. */
+bool roce_read_pump(struct roce_qp *qp, unsigned budget);
+void roce_read_drain(struct roce_qp *qp);
+void roce_read_stop(struct roce_qp *qp);
+void roce_read_pump_all(struct roce_engine *e);
 
 /* roce_ud.c */
 void roce_ud_send(struct roce_qp *qp, struct roce_swqe *wqe);

@@ -219,6 +219,7 @@ roce_qp_to_err(struct roce_qp *qp)
 		return;
 	qp->attr.qp_state = ROCE_QPS_ERR;
 	roce_comp_stop(qp);
+	roce_read_stop(qp);
 	roce_flush_sq(qp);
 	roce_flush_rq(qp);
 }
@@ -373,6 +374,7 @@ qp_init_fields(struct roce_qp *qp, struct roce_pd *pd,
 	qp->attr.path_mtu = e->active_mtu;
 	roce_list_init(&qp->lane_node);
 	roce_list_init(&qp->resp.ack_node);
+	roce_list_init(&qp->resp.read_node);
 	roce_timer_init(&qp->comp.rto, NULL);
 	roce_timer_init(&qp->comp.rnr, NULL);
 	roce_comp_init(qp);
@@ -422,6 +424,7 @@ roce_destroy_qp(struct roce_qp *qp)
 	struct roce_engine *e = qp->e;
 
 	roce_comp_stop(qp);
+	roce_read_stop(qp);
 	if (roce_list_linked(&qp->resp.ack_node))
 		roce_list_del(&qp->resp.ack_node);
 	roce_list_del(&qp->lane_node);

@@ -44,8 +44,8 @@ roce_resp_flush_ack(struct roce_qp *qp)
 {
 	if (roce_list_linked(&qp->resp.ack_node))
 		roce_list_del(&qp->resp.ack_node);
-	if (!qp->resp.ack_pending)
-		return;
+	if (!qp->resp.ack_pending || roce_read_pending(qp))
+		return;		/* after the READ data (roce_read_pump) */
 	qp->resp.ack_pending = false;
 	roce_cnt_inc(qp, acks_sent);
 	send_aeth(qp, ROCE_OP_RC_ACKNOWLEDGE, qp->resp.ack_psn,
@@ -65,6 +65,7 @@ ack_later(struct roce_qp *qp, uint32_t psn)
 static void
 send_nak(struct roce_qp *qp, uint32_t psn, enum roce_nak_code code)
 {
+	roce_read_drain(qp);
 	roce_resp_flush_ack(qp);
 	roce_cnt_inc(qp, naks_sent[code]);
 	send_aeth(qp, ROCE_OP_RC_ACKNOWLEDGE, psn, roce_aeth_nak(code));
@@ -74,6 +75,7 @@ send_nak(struct roce_qp *qp, uint32_t psn, enum roce_nak_code code)
 static enum resp_class
 send_rnr_nak(struct roce_qp *qp, uint32_t psn)
 {
+	roce_read_drain(qp);
 	roce_resp_flush_ack(qp);
 	roce_cnt_inc(qp, rnr_naks_sent);
 	send_aeth(qp, ROCE_OP_RC_ACKNOWLEDGE, psn,
@@ -98,38 +100,12 @@ fatal(struct roce_qp *qp, const struct roce_pkt *p, enum roce_nak_code code)
 	return RESP_DONE;
 }
 
-/* READ responses for [ptr, ptr + len) from psn, one per MTU. */
-static void
-send_read_resp(struct roce_qp *qp, const uint8_t *ptr, uint32_t len,
-    uint32_t psn)
-{
-	uint32_t mtu = roce_qp_mtu(qp), off = 0;
-	struct roce_pkt r;
-
-	roce_resp_flush_ack(qp);
-	do {
-		uint32_t n = MIN(mtu, len - off);
-		bool first = off == 0, last = off + n == len;
-		uint8_t op = first && last ? ROCE_OP_RC_RDMA_READ_RESPONSE_ONLY :
-		    first ? ROCE_OP_RC_RDMA_READ_RESPONSE_FIRST :
-		    last ? ROCE_OP_RC_RDMA_READ_RESPONSE_LAST :
-		    ROCE_OP_RC_RDMA_READ_RESPONSE_MIDDLE;
-
-		roce_tx_bth(qp, &r, op, qp->attr.dest_qp_num, psn);
-		r.aeth = (struct roce_aeth){
-		    .syndrome = roce_aeth_ack(ROCE_AETH_CREDITS_INVALID),
-		    .msn = qp->resp.msn };
-		roce_tx(qp, &qp->attr.ah_attr, &r, ptr ? ptr + off : NULL, n);
-		off += n;
-		psn = roce_psn_add(psn, 1);
-	} while (off < len);
-}
-
 static void
 send_atomic_ack(struct roce_qp *qp, uint32_t psn, uint64_t orig)
 {
 	struct roce_pkt r;
 
+	roce_read_drain(qp);
 	roce_resp_flush_ack(qp);
 	roce_tx_bth(qp, &r, ROCE_OP_RC_ATOMIC_ACKNOWLEDGE, qp->attr.dest_qp_num,
 	    psn);
@@ -173,36 +149,12 @@ resp_npkts(const struct roce_qp *qp, uint32_t len)
 	return len ? (len + mtu - 1) / mtu : 1;
 }
 
-static struct roce_res *
-res_new(struct roce_qp *qp)
-{
-	uint32_t n = MAX(qp->attr.max_dest_rd_atomic, 1);
-	struct roce_res *res = &qp->resp.res[qp->resp.res_next % n];
-
-	qp->resp.res_next = (qp->resp.res_next + 1) % n;
-	return res;
-}
-
-static struct roce_res *
-res_find(struct roce_qp *qp, uint32_t psn, bool atomic)
-{
-	for (unsigned i = 0; i < ROCE_MAX_RD_ATOMIC; i++) {
-		struct roce_res *r = &qp->resp.res[i];
-
-		if (r->valid && r->atomic == atomic &&
-		    roce_psn_cmp(psn, r->first_psn) >= 0 &&
-		    roce_psn_cmp(psn, r->last_psn) <= 0)
-			return r;
-	}
-	return NULL;
-}
-
 /* ---- duplicates ---- */
 
 static enum resp_class
 dup_read(struct roce_qp *qp, const struct roce_pkt *p)
 {
-	struct roce_res *res = res_find(qp, p->psn, false);
+	struct roce_res *res = roce_res_find(qp, p->psn, false);
 	uint8_t *ptr;
 
 	if (!res || roce_psn_cmp(roce_psn_add(p->psn,
@@ -214,14 +166,15 @@ dup_read(struct roce_qp *qp, const struct roce_pkt *p)
 	    ROCE_ACCESS_REMOTE_READ, &ptr))
 		return fatal(qp, p, ROCE_NAK_REMOTE_ACCESS_ERROR);
 	roce_cnt_inc(qp, dup_reads);
-	send_read_resp(qp, ptr, p->reth.dma_len, p->psn);
+	roce_read_start(qp, res, p->psn, p->reth.va, p->reth.rkey,
+	    p->reth.dma_len);
 	return RESP_DONE;
 }
 
 static enum resp_class
 dup_atomic(struct roce_qp *qp, const struct roce_pkt *p)
 {
-	struct roce_res *res = res_find(qp, p->psn, true);
+	struct roce_res *res = roce_res_find(qp, p->psn, true);
 
 	if (!res || res->first_psn != p->psn) {
 		roce_cnt_inc(qp, rx_drops[ROCE_RX_DROP_OUT_OF_SEQ]);
@@ -464,12 +417,15 @@ exec_read(struct roce_qp *qp, const struct roce_pkt *p)
 	if (remote_access(qp, p->reth.rkey, p->reth.va, p->reth.dma_len,
 	    ROCE_ACCESS_REMOTE_READ, &ptr))
 		return fatal(qp, p, ROCE_NAK_REMOTE_ACCESS_ERROR);
-	res = res_new(qp);
-	*res = (struct roce_res){ .valid = true, .first_psn = p->psn,
-	    .last_psn = roce_psn_add(p->psn, n - 1) };
+	res = roce_res_new(qp);
+	res->valid = true;
+	res->first_psn = p->psn;
+	res->last_psn = roce_psn_add(p->psn, n - 1);
 	qp->resp.psn = roce_psn_add(p->psn, n);
 	qp->resp.msn = (qp->resp.msn + 1) & ROCE_PSN_MASK;
-	send_read_resp(qp, ptr, p->reth.dma_len, p->psn);
+	roce_resp_flush_ack(qp);	/* for the PSNs before the READ */
+	roce_read_start(qp, res, p->psn, p->reth.va, p->reth.rkey,
+	    p->reth.dma_len);
 	return RESP_OK;
 }
 
@@ -494,7 +450,7 @@ exec_atomic(struct roce_qp *qp, const struct roce_pkt *p)
 		*mem = orig + a->swap_add;
 	else if (orig == a->compare)
 		*mem = a->swap_add;
-	res = res_new(qp);
+	res = roce_res_new(qp);
 	*res = (struct roce_res){ .valid = true, .atomic = true,
 	    .first_psn = p->psn, .last_psn = p->psn, .orig = orig };
 	qp->resp.psn = roce_psn_add(p->psn, 1);
@@ -530,8 +486,10 @@ roce_resp_rx(struct roce_qp *qp, const struct roce_pkt *p)
 void
 roce_resp_reset(struct roce_qp *qp)
 {
+	roce_read_stop(qp);
 	if (roce_list_linked(&qp->resp.ack_node))
 		roce_list_del(&qp->resp.ack_node);
 	memset(&qp->resp, 0, sizeof(qp->resp));
 	roce_list_init(&qp->resp.ack_node);
+	roce_list_init(&qp->resp.read_node);
 }

@@ -247,6 +247,39 @@ test_ack_coalescing(void **state)
 	rt_fini(&t);
 }
 
+/* A 1 MiB READ is answered ROCE_READ_BURST packets per turn, and the
+ * engine asks to run again at once while it has READ data to send. */
+static void
+test_read_responses_paced(void **state)
+{
+	struct rt t;
+	struct roce_l2l3 l;
+	struct roce_pkt p;
+	struct roce_qp_attr qa;
+	unsigned turns = 0;
+
+	rt_init(&t, 1, seed, NULL);
+	roce_query_qp(t.qb, &qa, NULL);
+	a_to_b(&t, &l);
+	bth(&p, ROCE_OP_RC_RDMA_READ_REQUEST, roce_qp_num(t.qb), qa.rq_psn);
+	p.reth = (struct roce_reth){ .va = rt_va(t.b), .rkey = roce_mr_rkey(t.mb),
+	    .dma_len = 1u << 20 };
+	B(&t)->spy = true;
+	inject(B(&t), &l, &p, NULL, 0, false);
+	assert_int_equal(B(&t)->nspied, 32);
+	rf_spy_clear(B(&t));
+	while (roce_engine_next_deadline(B(&t)->e) == 0) {
+		roce_engine_tick(B(&t)->e, rf_now(t.rf));
+		turns++;
+		assert_int_equal(B(&t)->nspied, 32);
+		rf_spy_clear(B(&t));
+	}
+	B(&t)->spy = false;
+	assert_int_equal(turns, 1024 / 32 - 1);
+	assert_int_equal(roce_qp_counters(t.qb)->tx_pkts, 1024);
+	rt_fini(&t);
+}
+
 /* The completion channel: one event per arming. */
 static void
 test_cq_notify(void **state)
@@ -276,6 +309,7 @@ main(void)
 		cmocka_unit_test(test_dup_read_executed_again),
 		cmocka_unit_test(test_dup_send_acked_again),
 		cmocka_unit_test(test_ack_coalescing),
+		cmocka_unit_test(test_read_responses_paced),
 		cmocka_unit_test(test_cq_notify),
 	};
 
