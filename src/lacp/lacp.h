@@ -135,7 +135,8 @@ enum lacp_ad_select {
 	_(BAD_TLV,       "TLV type or length not valid")		\
 	_(LOOPBACK,      "our own LACPDU came back (actor system is ours)") \
 	_(NOT_LISTENING, "LACPDU while the port or LACP is disabled")	\
-	_(MARKER_RESPONSE, "marker response: we send no marker requests")
+	_(MARKER_RESPONSE, "marker response: we send no marker requests") \
+	_(MARKER_RATE,   "marker not answered: over 5 responses a second")
 
 enum lacp_drop {
 #define LACP_DROP_ENUM(n, d) LACP_DROP_##n,
@@ -241,6 +242,10 @@ struct lacp_port {
 
 	/* "LACPDU Received": set while the receive machine runs on it */
 	const struct net_lacpdu_info *pdu;
+
+	/* Marker responses in the current one-second window (rate limit) */
+	uint64_t marker_window;
+	unsigned marker_responses;
 
 	struct lacp_port_stats stats;
 };

@@ -85,7 +85,8 @@ lacp_input_lacpdu(struct lacp_port *p, const uint8_t *buf, size_t len,
 }
 
 static void
-lacp_input_marker(struct lacp_port *p, const uint8_t *buf, size_t len)
+lacp_input_marker(struct lacp_port *p, const uint8_t *buf, size_t len,
+    uint64_t now)
 {
 	struct net_marker_info m;
 	enum net_verdict v = net_marker_parse(buf, len, &m);
@@ -94,7 +95,7 @@ lacp_input_marker(struct lacp_port *p, const uint8_t *buf, size_t len)
 		p->stats.drops[lacp_drop_of(v)]++;
 		return;
 	}
-	lacp_marker_input(p, &m);
+	lacp_marker_input(p, &m, now);
 }
 
 void
@@ -111,7 +112,7 @@ lacp_input(struct lacp_port *p, const uint8_t *buf, size_t len, uint64_t now)
 		lacp_input_lacpdu(p, buf, len, now);
 		break;
 	case NET_SLOW_SUBTYPE_MARKER:
-		lacp_input_marker(p, buf, len);
+		lacp_input_marker(p, buf, len, now);
 		break;
 	default:
 		p->stats.drops[LACP_DROP_BAD_SUBTYPE]++;

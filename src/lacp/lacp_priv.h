@@ -31,7 +31,8 @@ void lacp_select_leave(struct lacp_port *p);
 /* Transmit machine: the earliest time it may send, if it holds. */
 uint64_t lacp_tx_deadline(const struct lacp_port *p);
 
-void lacp_marker_input(struct lacp_port *p, const struct net_marker_info *m);
+void lacp_marker_input(struct lacp_port *p, const struct net_marker_info *m,
+    uint64_t now);
 
 /* A transition, for the debug log. */
 void lacp_trace(const struct lacp_port *p, const char *machine,

@@ -119,6 +119,40 @@ test_marker_gets_exactly_one_response(void **state)
 	lx_free(lx);
 }
 
+/* A flood of Marker PDUs: 5 answers a second, the rest counted. */
+static void
+test_marker_responses_rate_limited(void **state)
+{
+	struct lag_options o = lx_opts(false);
+	struct lacp_fixture *lx = lx_new(1, 0x3ad);
+	struct lacp_port *p;
+	uint8_t frame[NET_SLOW_FRAME_LEN];
+	struct seen sn;
+
+	lx_lag(lx, LX_A, 1, &o);
+	p = lx_port(lx, LX_A, 0);
+	lx_run(lx, 1 * SEC);
+	take(lx, LX_B, 0, &sn);
+	for (uint32_t i = 0; i < 50; i++) {
+		lx_inject(lx, LX_B, 0, frame, marker_frame(frame,
+		    NET_MARKER_TLV_INFORMATION, i));
+		lx_run(lx, 10 * MS);		/* 50 in 500 ms */
+	}
+	take(lx, LX_B, 0, &sn);
+	assert_int_equal(sn.markers, 5);
+	assert_int_equal(p->stats.marker_rx, 50);
+	assert_int_equal(p->stats.marker_response_tx, 5);
+	assert_int_equal(p->stats.drops[LACP_DROP_MARKER_RATE], 45);
+	lx_run(lx, 1 * SEC);			/* a new second */
+	lx_inject(lx, LX_B, 0, frame, marker_frame(frame,
+	    NET_MARKER_TLV_INFORMATION, 99));
+	lx_run(lx, 1 * MS);
+	take(lx, LX_B, 0, &sn);
+	assert_int_equal(sn.markers, 1);
+	assert_int_equal(sn.marker.requester_transaction_id, 99);
+	lx_free(lx);
+}
+
 /* A valid LACPDU from B's b0 as it would be now. */
 static void
 b0_lacpdu(struct lacp_fixture *lx, uint8_t *buf)
@@ -318,6 +352,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_marker_gets_exactly_one_response),
+		cmocka_unit_test(test_marker_responses_rate_limited),
 		cmocka_unit_test(
 		    test_malformed_lacpdus_counted_state_unchanged),
 		cmocka_unit_test(test_loopback_is_dropped),
