@@ -12,7 +12,9 @@
  * and drives it with
  *  - roce_engine_rx(): RoCEv2 frames received on ANY port (the engine finds
  *    the QP by the BTH's destination QPN);
- *  - roce_engine_tick() at roce_engine_next_deadline();
+ *  - roce_engine_tick() at roce_engine_next_deadline() (timers, and the
+ *    next burst of READ responses: a big READ is answered 32 packets per
+ *    turn, not all at once);
  *  - roce_engine_lanes_changed() after the lane table moved: every RC QP on
  *    a moved lane retransmits its unacknowledged packets at once (go-back-N
  *    from the oldest unacknowledged PSN). QPs sit on per-lane lists, so the
@@ -195,7 +197,8 @@ int roce_query_gid(const struct roce_engine *e, unsigned index,
 void roce_engine_rx(struct roce_engine *e, struct pkt **pkts, unsigned n);
 /* Run the timers due by now (the clock's time). */
 void roce_engine_tick(struct roce_engine *e, uint64_t now);
-/* When roce_engine_tick() must run next; UINT64_MAX if no timer. */
+/* When roce_engine_tick() must run next: 0 while READ responses are
+ * queued (run again at once), UINT64_MAX if nothing is due. */
 uint64_t roce_engine_next_deadline(const struct roce_engine *e);
 
 /* Lanes whose member changed, as a bit mask of ROCE_LANES bits. */

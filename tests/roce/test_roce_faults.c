@@ -320,6 +320,69 @@ test_lane_remap_mid_stream(void **state)
 	rt_fini(&t);
 }
 
+/* Many QP pairs on lanes spread over both wires, each streaming writes;
+ * a wire is cut. Every WR succeeds, the QPs whose lanes moved went back
+ * at once, the others did not go back at all. */
+#define MANY	64
+#define PER_QP	8
+
+static void
+test_lane_remap_many_qps(void **state)
+{
+	struct rf_rc_params p;
+	struct rt t;
+	struct roce_qp *qa[MANY], *qb[MANY];
+	bool moved[MANY];
+	struct roce_wc wc;
+	struct sim_fault f = { .delay_ns = 20 * NSEC_PER_USEC };
+	unsigned done = 0, nmoved = 0;
+
+	rf_rc_params_default(&p);
+	p.timeout = 18;
+	rt_init(&t, 2, seed, &p);
+	rf_faults(t.rf, &f);
+	rt_fill(t.a, MANY * PER_QP * 8192, 21);
+	for (int q = 0; q < MANY; q++) {
+		qa[q] = rf_qp(&t.rf->h[0], ROCE_QPT_RC);
+		qb[q] = rf_qp(&t.rf->h[1], ROCE_QPT_RC);
+		rf_connect(t.rf, qa[q], qb[q], &p);
+		moved[q] = lag_lane_member(t.rf->h[0].lag,
+		    roce_qp_lane(qa[q]))->port == t.rf->h[0].ports[0];
+		nmoved += moved[q];
+	}
+	assert_true(nmoved > 0 && nmoved < MANY);
+	for (int i = 0; i < PER_QP; i++)
+		for (int q = 0; q < MANY; q++) {
+			uint32_t o = (uint32_t)(q * PER_QP + i) * 8192;
+
+			assert_int_equal(rt_post(qa[q], ROCE_WR_RDMA_WRITE,
+			    (uint64_t)q << 8 | (uint64_t)i, t.ma, t.a + o, 8192,
+			    rt_va(t.b + o), roce_mr_rkey(t.mb),
+			    ROCE_SEND_SIGNALED), 0);
+		}
+	rf_run_for(t.rf, 30 * NSEC_PER_USEC);
+	sim_carrier_set(t.rf->wire[0], false);
+	while (done < MANY * PER_QP) {
+		if (rf_wait_cq(t.rf, t.rf->h[0].cq, 1, &wc,
+		    10 * NSEC_PER_MSEC) != 1)
+			fail_msg("stuck after %u completions (seed 0x%llx)",
+			    done, (unsigned long long)seed);
+		assert_int_equal(wc.status, ROCE_WC_SUCCESS);
+		done++;
+	}
+	assert_memory_equal(t.a, t.b, MANY * PER_QP * 8192);
+	for (int q = 0; q < MANY; q++) {
+		const struct roce_counters *c = roce_qp_counters(qa[q]);
+
+		assert_int_equal(c->timeouts, 0);
+		if (!moved[q])
+			assert_int_equal(c->lane_rewinds, 0);
+	}
+	assert_int_equal(roce_engine_counters(t.rf->h[0].e)->lane_rewinds,
+	    nmoved);
+	rt_fini(&t);
+}
+
 /* Lanes that did not move leave their QPs alone. */
 static void
 test_lane_change_touches_only_moved(void **state)
@@ -351,6 +414,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loss_dup_reorder),
 		cmocka_unit_test(test_lane_remap_mid_stream),
+		cmocka_unit_test(test_lane_remap_many_qps),
 		cmocka_unit_test(test_lane_change_touches_only_moved),
 	};
 
