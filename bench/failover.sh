@@ -234,7 +234,7 @@ measure() {
 	"$TESTBED" down "$TB"
 }
 
-echo "# failover: $MODE, $TRIALS trials each, stream $RATE frames/s,"
+echo "# failover: $MODE, $TRIALS trials each for lagnic and ovs, stream $RATE frames/s,"
 echo "# lagnic backend $BACKEND; $(nproc) CPUs; foreign load: $(pgrep -c -f '^qemu-system' || true)"
 [[ " $IMPLS " = *" dpdk "* ]] &&
 	echo "# dpdk: testpmd bonding mode $DPDK_MODE over $DPDK_PMD, one unpaced flow," \
