@@ -124,11 +124,12 @@ struct roce_swqe {
 	enum roce_swqe_state state;
 	bool is_inline;
 	bool local_err;			/* an SGE refused: fails in order */
-	uint8_t inline_data[ROCE_MAX_INLINE];
+	uint8_t *inline_data;		/* its slot of sq.inline_buf */
 };
 
 struct roce_sq {
 	struct roce_swqe *ring;
+	uint8_t *inline_buf;		/* size * max_inline_data bytes */
 	uint32_t size;			/* power of two */
 	uint32_t max_wr;
 	uint32_t head, tail;		/* free-running: oldest, next free */

@@ -196,6 +196,8 @@ sq_push(struct roce_qp *qp, const struct roce_send_wr *wr)
 	    (uint32_t)wr->num_sge);
 	wqe->state = ROCE_SWQE_POSTED;
 	wqe->is_inline = false;
+	wqe->inline_data = qp->sq.inline_buf + (size_t)(qp->sq.tail &
+	    (qp->sq.size - 1)) * qp->attr.cap.max_inline_data;
 	wqe->local_err = false;
 	wqe->first_psn = wqe->last_psn = 0;
 	if (wr->send_flags & ROCE_SEND_INLINE)

@@ -345,12 +345,20 @@ qp_alloc_queues(struct roce_qp *qp, const struct roce_qp_init_attr *in)
 	qp->sq.ring = calloc(qp->sq.size, sizeof(*qp->sq.ring));
 	if (!qp->sq.ring)
 		return -ENOMEM;
+	err = -ENOMEM;
+	qp->sq.inline_buf = calloc(qp->sq.size, MAX(in->cap.max_inline_data,
+	    1));
+	if (!qp->sq.inline_buf)
+		goto fail_ring;
 	err = roce_rq_init(&qp->rq, in->cap.max_recv_wr, in->cap.max_recv_sge);
-	if (err) {
-		free(qp->sq.ring);
-		return err;
-	}
+	if (err)
+		goto fail_inline;
 	return 0;
+fail_inline:
+	free(qp->sq.inline_buf);
+fail_ring:
+	free(qp->sq.ring);
+	return err;
 }
 
 static void
@@ -436,6 +444,7 @@ roce_destroy_qp(struct roce_qp *qp)
 	if (qp->srq)
 		qp->srq->refs--;
 	roce_rq_fini(&qp->rq);
+	free(qp->sq.inline_buf);
 	free(qp->sq.ring);
 	free(qp);
 	return 0;
