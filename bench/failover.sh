@@ -55,6 +55,8 @@ cleanup() {
 	rm -rf "$LOG"
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 inns() { local h=$1; shift; "$TESTBED" exec "$TB" "$h" "$@"; }
 wait_for() {
