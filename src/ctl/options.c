@@ -26,11 +26,8 @@ static_assert(ARRAY_SIZE(ctl_opt_type_names) == CTL_OPT_TYPE_COUNT,
 static const char *const mode_unsupported[] = {
 	"balance-tlb", "balance-alb", NULL	/* 5, 6 */
 };
-static_assert(LAG_MODE_COUNT == 5, "bonding numbers balance-tlb 5");
-static const char *const hash_unsupported[] = {
-	"vlan+srcmac", NULL			/* 5 */
-};
-static_assert(LAG_HASH_COUNT == 5, "bonding numbers vlan+srcmac 5");
+static_assert(LAG_MODE_BONDING_COUNT == 5, "bonding numbers balance-tlb 5");
+static_assert(LAG_HASH_COUNT == 6, "bonding's hash policies are 0..5");
 static const char *const backend_names[] = { "afxdp", "afpacket", "sim" };
 static const char *const bool_names[] = { "off", "on" };
 
@@ -40,9 +37,6 @@ static const char *const bool_names[] = { "off", "on" };
 #define ENUM(n, f, tbl, cnt, num, d)					\
 	{ .name = n, .type = CTL_OPT_ENUM, FIELD(f), .names = tbl,	\
 	  .nnames = cnt, .numeric = num, .desc = d }
-#define ENUMX(n, f, tbl, cnt, unsup, d)					\
-	{ .name = n, .type = CTL_OPT_ENUM, FIELD(f), .names = tbl,	\
-	  .nnames = cnt, .numeric = true, .unsupported = unsup, .desc = d }
 #define UINT(n, t, f, lo, hi, u, d)					\
 	{ .name = n, .type = CTL_OPT_##t, FIELD(f), .min = lo,		\
 	  .max = hi, .unit = u, .desc = d }
@@ -53,8 +47,11 @@ static const char *const bool_names[] = { "off", "on" };
 #define MS_MAX	2147483647u	/* bonding's INT_MAX */
 
 const struct ctl_option ctl_options[] = {
-	ENUMX("mode", lag.mode, lag_mode_names, LAG_MODE_COUNT,
-	    mode_unsupported, "LAG mode (bonding's mode 0-4)"),
+	{ .name = "mode", .type = CTL_OPT_ENUM, FIELD(lag.mode),
+	  .names = lag_mode_names, .nnames = LAG_MODE_COUNT,
+	  .nnumeric = LAG_MODE_BONDING_COUNT, .numeric = true,
+	  .unsupported = mode_unsupported,
+	  .desc = "LAG mode (bonding's mode 0-4, or balance-slb)" },
 	UINT("miimon", U32, lag.miimon, 0, MS_MAX, "ms",
 	    "link polling interval; 0: carrier events only"),
 	UINT("updelay", U32, lag.updelay, 0, MS_MAX, "ms",
@@ -68,13 +65,17 @@ const struct ctl_option ctl_options[] = {
 	    "when the primary takes over again"),
 	ENUM("fail_over_mac", lag.fail_over_mac, lag_fail_over_mac_names,
 	    LAG_FOM_COUNT, true, "MAC addresses in active-backup"),
-	ENUMX("xmit_hash_policy", lag.xmit_hash_policy,
-	    lag_hash_policy_names, LAG_HASH_COUNT, hash_unsupported,
+	ENUM("xmit_hash_policy", lag.xmit_hash_policy,
+	    lag_hash_policy_names, LAG_HASH_COUNT, true,
 	    "transmit hash of balance-xor and 802.3ad"),
 	UINT("packets_per_slave", U32, lag.packets_per_slave, 0, 65535,
 	    NULL, "frames per member in balance-rr; 0: a random member"),
 	UINT("min_links", U32, lag.min_links, 0, LAG_MEMBERS_MAX, NULL,
 	    "members that must be up for the LAG to have carrier"),
+	OWN(.name = "rebalance_interval", .type = CTL_OPT_U32,
+	    FIELD(lag.rebalance_interval), .min = 0, .max = MS_MAX,
+	    .unit = "ms", .desc = "balance-slb: ms between load rebalancing "
+	    "of the senders over the members; 0: never"),
 	OTHER("lacp_active", BOOL, lag.lacp.lacp_active,
 	    "802.3ad: send LACPDUs periodically (on) or only answer (off)"),
 	ENUM("lacp_rate", lag.lacp.lacp_rate, lag_lacp_rate_names,
@@ -221,6 +222,12 @@ count_names(const char *const *names)
 	return n;
 }
 
+static unsigned
+ctl_option_nnumeric(const struct ctl_option *opt)
+{
+	return opt->nnumeric ? opt->nnumeric : opt->nnames;
+}
+
 void
 ctl_option_values(const struct ctl_option *opt, char *buf, size_t len)
 {
@@ -232,7 +239,8 @@ ctl_option_values(const struct ctl_option *opt, char *buf, size_t len)
 		    i == 0 ? "" : i + 1 == opt->nnames ? " or " : ", ",
 		    opt->names[i]);
 	if (opt->numeric && used < len)
-		snprintf(buf + used, len - used, " (or 0..%u)", opt->nnames - 1);
+		snprintf(buf + used, len - used, " (or 0..%u)",
+		    ctl_option_nnumeric(opt) - 1);
 }
 
 static int
@@ -251,12 +259,14 @@ parse_enum(const struct ctl_option *opt, void *f, const char *value,
 			return nic_err_set(err, -EOPNOTSUPP,
 			    "%s: %s is not supported", label, value);
 	if (opt->numeric && parse_u32(value, &v)) {
-		if (v < opt->nnames)
+		unsigned nnum = ctl_option_nnumeric(opt);
+
+		if (v < nnum)
 			goto found;
-		if (v < opt->nnames + nunsup)
+		if (v < nnum + nunsup)
 			return nic_err_set(err, -EOPNOTSUPP,
 			    "%s: %u (%s) is not supported", label, v,
-			    opt->unsupported[v - opt->nnames]);
+			    opt->unsupported[v - nnum]);
 	}
 	ctl_option_values(opt, allowed, sizeof(allowed));
 	return nic_err_set(err, -EINVAL, "%s: unknown value '%s' (%s)", label,

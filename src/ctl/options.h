@@ -46,8 +46,11 @@ struct ctl_option {
 	uint32_t min, max;		/* U32, U16 */
 	const char *const *names;	/* ENUM: names by value */
 	unsigned nnames;		/* ENUM: values 0..nnames-1 implemented */
-	/* ENUM: bonding's further values, numbered nnames, nnames+1, ...,
-	 * that lagnic does not implement yet (-EOPNOTSUPP). */
+	/* ENUM with numeric: values below it go by number too (0: nnames);
+	 * lagnic's values past bonding's go by name only */
+	unsigned nnumeric;
+	/* ENUM: bonding's further values, numbered from nnumeric (or
+	 * nnames) on, that lagnic does not implement yet (-EOPNOTSUPP). */
 	const char *const *unsupported;
 	bool numeric;			/* ENUM: bonding's numbers accepted */
 	bool lagnic;			/* lagnic's own, not bonding's */

@@ -77,6 +77,9 @@ hash_frame(enum lag_hash_policy policy, const struct net_frame *f)
 			l3 ^= (uint32_t)f->sport << 16 ^ f->dport ^
 			    (uint32_t)f->dport << 16 ^ f->sport;
 		return l3;
+	case LAG_HASH_VLAN_SRCMAC:	/* bonding's: one lane per sender */
+		return fold_mac(f->eth.src) ^ (f->flags & NET_F_VLAN ?
+		    f->vlan_id : 0);
 	case LAG_HASH_LAYER2:
 	case LAG_HASH_COUNT:
 		break;

@@ -7,6 +7,8 @@
  *             layer2 for non-IP frames
  *   encap2+3, encap3+4  as layer2+3 / layer3+4 on the inner headers of a
  *             VXLAN (UDP 4789) frame; on others, as the plain policy
+ *   vlan+srcmac  the outer VLAN ID and the source MAC: every frame of a
+ *             sender (a VM's MAC) on one lane
  * The value is spread over 32 bits; callers take it modulo what they need.
  */
 #ifndef LAGNIC_LAG_HASH_H

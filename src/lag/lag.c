@@ -15,6 +15,7 @@ const char *const lag_mode_names[] = {
 	[LAG_MODE_BALANCE_XOR] = "balance-xor",
 	[LAG_MODE_BROADCAST] = "broadcast",
 	[LAG_MODE_8023AD] = "802.3ad",
+	[LAG_MODE_BALANCE_SLB] = "balance-slb",
 };
 static_assert(ARRAY_SIZE(lag_mode_names) == LAG_MODE_COUNT, "mode names");
 
@@ -24,6 +25,7 @@ const char *const lag_hash_policy_names[] = {
 	[LAG_HASH_LAYER23] = "layer2+3",
 	[LAG_HASH_ENCAP23] = "encap2+3",
 	[LAG_HASH_ENCAP34] = "encap3+4",
+	[LAG_HASH_VLAN_SRCMAC] = "vlan+srcmac",
 };
 static_assert(ARRAY_SIZE(lag_hash_policy_names) == LAG_HASH_COUNT,
     "hash policy names");
@@ -120,6 +122,7 @@ lag_options_default(struct lag_options *opt)
 	opt->lacp.ad_actor_sys_prio = 65535;
 	opt->lacp.coupled_control = true;
 	opt->arp_missed_max = 2;
+	opt->rebalance_interval = 10000;
 }
 
 /* As bonding: 1..65535, key 0..1023, a unicast system MAC (or zero). */

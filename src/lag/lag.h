@@ -35,8 +35,13 @@ enum lag_mode {
 	LAG_MODE_BALANCE_XOR,
 	LAG_MODE_BROADCAST,
 	LAG_MODE_8023AD,
+	/* lagnic's (Open vSwitch's balance-slb): switch independent; not
+	 * bonding's 5 (balance-tlb), so taken by name only */
+	LAG_MODE_BALANCE_SLB,
 	LAG_MODE_COUNT
 };
+/* bonding numbers the modes up to here; later ones have names only */
+#define LAG_MODE_BONDING_COUNT	LAG_MODE_BALANCE_SLB
 extern const char *const lag_mode_names[];
 
 /* Numbered as bonding's xmit_hash_policy. */
@@ -46,6 +51,7 @@ enum lag_hash_policy {
 	LAG_HASH_LAYER23,
 	LAG_HASH_ENCAP23,
 	LAG_HASH_ENCAP34,
+	LAG_HASH_VLAN_SRCMAC,		/* VLAN and source MAC only */
 	LAG_HASH_COUNT
 };
 extern const char *const lag_hash_policy_names[];
@@ -164,6 +170,9 @@ struct lag_options {
 	enum lag_fail_over_mac fail_over_mac;	/* none */
 	uint32_t packets_per_slave;		/* 1; 0: random member */
 	uint32_t min_links;			/* 0 */
+	/* balance-slb (lagnic's, as Open vSwitch's bond-rebalance-interval):
+	 * ms between load rebalancing; 0: none */
+	uint32_t rebalance_interval;		/* 10000 */
 	struct lag_lacp_options lacp;		/* 802.3ad */
 	/* ARP/NS link probes (probe.h); not in 802.3ad, as in bonding */
 	uint32_t arp_interval;			/* ms; 0: off */
@@ -210,7 +219,10 @@ typedef void lag_event_fn(struct lag *lag, const struct lag_event *ev,
 /* Frames that reach lag_rx: what becomes of them. */
 #define LAG_RX_DROPS(_)							\
 	_(NOT_COLLECTING, "member is not collecting (inactive or down)")	\
-	_(SLOW_PROTO,     "slow-protocol frame the runner does not handle")
+	_(SLOW_PROTO,     "slow-protocol frame the runner does not handle") \
+	_(NOT_ACTIVE_MULTICAST,						\
+	    "balance-slb: broadcast or multicast on a member other than the "\
+	    "one that takes them (the switch floods them to every member)")
 
 enum lag_rx_drop {
 #define LAG_RX_DROP_ENUM(n, d) LAG_RX_DROP_##n,
@@ -278,7 +290,16 @@ struct lag_runner {
 	void (*options_changed)(struct lag *lag);
 	/* Pick the member for one frame (balance-rr); NULL: use lanes. */
 	struct lag_member *(*tx_pick)(struct lag *lag, struct pkt *pkt);
+	/* A frame on a collecting member: false drops it (balance-slb). */
+	bool (*rx_accept)(struct lag *lag, struct lag_member *m,
+	    const struct pkt *pkt);
 	bool tx_broadcast;		/* every distributing member gets a copy */
+	/* with tx_hash_fixed, lanes by tx_hash whatever xmit_hash_policy */
+	enum lag_hash_policy tx_hash;
+	bool tx_hash_fixed;
+	/* Place the lanes itself (lag_lanes_update calls it); NULL: spread
+	 * them evenly over the distributing members. */
+	void (*lanes_update)(struct lag *lag);
 };
 
 struct lag_counters {
@@ -297,6 +318,7 @@ struct lag {
 	unsigned nmembers;
 	uint8_t lanes[LAG_LANES];	/* member index or LAG_NO_MEMBER */
 	uint64_t lanes_gen;		/* bumped by every remap */
+	uint64_t lane_tx_bytes[LAG_LANES];	/* since the last rebalance */
 	struct lag_member *active;	/* active-backup's active member */
 	uint8_t mac[ETH_ALEN_];
 	bool carrier;
@@ -364,6 +386,9 @@ lag_lane_member(const struct lag *lag, uint32_t lane)
 
 /* For runners and monitors. */
 void lag_lanes_update(struct lag *lag);
+/* Runners that place lanes themselves: install next (a member index or
+ * LAG_NO_MEMBER per lane); failover says lanes left a dead member. */
+void lag_lanes_commit(struct lag *lag, const uint8_t *next, bool failover);
 void lag_emit(struct lag *lag, const struct lag_event *ev);
 void lag_set_active(struct lag *lag, struct lag_member *m);
 unsigned lag_count_distributing(const struct lag *lag);

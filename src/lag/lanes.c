@@ -77,22 +77,35 @@ lanes_fill(struct lanes_plan *p, uint8_t *next)
 }
 
 void
+lag_lanes_commit(struct lag *lag, const uint8_t *next, bool failover)
+{
+	if (memcmp(next, lag->lanes, LAG_LANES) == 0)
+		return;
+	memcpy(lag->lanes, next, LAG_LANES);
+	for (unsigned i = 0; i < lag->nmembers; i++)
+		lag->members[i]->nlanes = 0;
+	for (unsigned l = 0; l < LAG_LANES; l++)
+		if (next[l] != LAG_NO_MEMBER)
+			lag->members[next[l]]->nlanes++;
+	lag->lanes_gen++;
+	if (failover)
+		lag->cnt.failovers++;
+	lag_emit(lag, &(struct lag_event){ .type = LAG_EV_LANES });
+}
+
+void
 lag_lanes_update(struct lag *lag)
 {
 	struct lanes_plan plan;
 	uint8_t next[LAG_LANES];
 	unsigned lost;
 
+	if (lag->runner->lanes_update) {
+		lag->runner->lanes_update(lag);
+		return;
+	}
 	lanes_plan_init(lag, &plan);
 	lost = lanes_keep(lag, &plan, next);
 	lanes_fill(&plan, next);
-	if (memcmp(next, lag->lanes, sizeof(next)) == 0)
-		return;
-	memcpy(lag->lanes, next, sizeof(next));
-	for (unsigned i = 0; i < lag->nmembers; i++)
-		lag->members[i]->nlanes = plan.kept[i];
-	lag->lanes_gen++;
-	if (lost && plan.ndist)
-		lag->cnt.failovers++;
-	lag_emit(lag, &(struct lag_event){ .type = LAG_EV_LANES });
+	lag_lanes_commit(lag, next, lost && plan.ndist);
 }

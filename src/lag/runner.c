@@ -8,6 +8,7 @@ static const struct lag_runner *const lag_runners[LAG_MODE_COUNT] = {
 	[LAG_MODE_BALANCE_XOR] = &lag_runner_loadbalance,
 	[LAG_MODE_BROADCAST] = &lag_runner_broadcast,
 	[LAG_MODE_8023AD] = &lag_runner_lacp,
+	[LAG_MODE_BALANCE_SLB] = &lag_runner_slb,
 };
 
 const struct lag_runner *

@@ -9,6 +9,7 @@ extern const struct lag_runner lag_runner_activebackup;
 extern const struct lag_runner lag_runner_loadbalance;
 extern const struct lag_runner lag_runner_broadcast;
 extern const struct lag_runner lag_runner_lacp;
+extern const struct lag_runner lag_runner_slb;
 
 /* UP and FAIL (in downdelay) both carry traffic. */
 static inline bool

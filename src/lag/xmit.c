@@ -35,6 +35,10 @@ lag_rx(struct lag *lag, struct lag_member *m, struct pkt *pkt)
 		m->cnt.rx_drops[LAG_RX_DROP_NOT_COLLECTING]++;
 		return LAG_RX_DROP;
 	}
+	if (lag->runner->rx_accept && !lag->runner->rx_accept(lag, m, pkt)) {
+		m->cnt.rx_drops[LAG_RX_DROP_NOT_ACTIVE_MULTICAST]++;
+		return LAG_RX_DROP;
+	}
 	return LAG_RX_PASS;
 }
 
@@ -72,15 +76,26 @@ xmit_add(struct lag *lag, struct xmit_batch *b, struct lag_member *m,
 		xmit_flush(lag, b, i);
 }
 
+static enum lag_hash_policy
+xmit_policy(const struct lag *lag)
+{
+	return lag->runner->tx_hash_fixed ? lag->runner->tx_hash :
+	    lag->opt.xmit_hash_policy;
+}
+
+/* The member of the frame's lane; the lane's load is counted. */
 static struct lag_member *
 xmit_pick(struct lag *lag, struct pkt *pkt)
 {
+	uint32_t lane;
+
 	if (lag->runner->tx_pick)
 		return lag->runner->tx_pick(lag, pkt);
 	if (!pkt->hash)
-		pkt->hash = lag_hash(lag->opt.xmit_hash_policy, pkt->data,
-		    pkt->len);
-	return lag_lane_member(lag, pkt->hash % LAG_LANES);
+		pkt->hash = lag_hash(xmit_policy(lag), pkt->data, pkt->len);
+	lane = pkt->hash % LAG_LANES;
+	lag->lane_tx_bytes[lane] += pkt->len;
+	return lag_lane_member(lag, lane);
 }
 
 /* A copy for every distributing member but the last, which gets pkt. */

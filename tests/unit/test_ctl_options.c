@@ -279,7 +279,7 @@ test_out_of_range(void **state)
 	set_err("mtu", "67", -EINVAL, "68..");
 	set_err("mtu", "9000", -EINVAL, "68..");
 	set_err("mode", "5x", -EINVAL, "balance-rr, active-backup, "
-	    "balance-xor, broadcast or 802.3ad (or 0..4)");
+	    "balance-xor, broadcast, 802.3ad or balance-slb (or 0..4)");
 	set_err("mode", "7", -EINVAL, "unknown value '7'");
 	set_err("xmit_hash_policy", "layer4", -EINVAL, "unknown value 'layer4'");
 	set_err("primary_reselect", "3", -EINVAL, "always, better or failure");
@@ -357,9 +357,24 @@ test_not_supported(void **state)
 	set_err("mode", "balance-alb", -EOPNOTSUPP, "not supported");
 	set_err("mode", "5", -EOPNOTSUPP, "5 (balance-tlb) is not supported");
 	set_err("mode", "6", -EOPNOTSUPP, "6 (balance-alb) is not supported");
-	set_err("xmit_hash_policy", "vlan+srcmac", -EOPNOTSUPP,
-	    "not supported");
-	set_err("xmit_hash_policy", "5", -EOPNOTSUPP, "not supported");
+}
+
+/* lagnic's mode past bonding's goes by name only: 5 stays balance-tlb. */
+static void
+test_balance_slb_by_name(void **state)
+{
+	struct nic_config cfg;
+
+	nic_config_default(&cfg);
+	set_ok(&cfg, "mode", "balance-slb");
+	assert_int_equal(cfg.lag.mode, LAG_MODE_BALANCE_SLB);
+	set_ok(&cfg, "rebalance_interval", "500");
+	assert_int_equal(cfg.lag.rebalance_interval, 500);
+	set_ok(&cfg, "xmit_hash_policy", "vlan+srcmac");
+	assert_int_equal(cfg.lag.xmit_hash_policy, LAG_HASH_VLAN_SRCMAC);
+	set_ok(&cfg, "xmit_hash_policy", "5");
+	assert_int_equal(cfg.lag.xmit_hash_policy, LAG_HASH_VLAN_SRCMAC);
+	set_err("mode", "5", -EOPNOTSUPP, "5 (balance-tlb) is not supported");
 }
 
 static void
@@ -390,6 +405,7 @@ main(void)
 		cmocka_unit_test(test_unknown_name),
 		cmocka_unit_test(test_probe_target_lists),
 		cmocka_unit_test(test_not_supported),
+		cmocka_unit_test(test_balance_slb_by_name),
 		cmocka_unit_test(test_getter_errors),
 	};
 

@@ -96,7 +96,33 @@ test_layer34_uses_ports_and_is_symmetric(void **state)
 	memcpy(rev.smac, base.dmac, 6);
 	memcpy(rev.dmac, base.smac, 6);
 	for (int p = 0; p < LAG_HASH_COUNT; p++)
-		assert_int_equal(hash_of(p, &base), hash_of(p, &rev));
+		if (p != LAG_HASH_VLAN_SRCMAC)	/* the sender's, by design */
+			assert_int_equal(hash_of(p, &base), hash_of(p, &rev));
+}
+
+/* vlan+srcmac: a sender keeps its lane whatever it sends to. */
+static void
+test_vlan_srcmac_follows_the_sender_only(void **state)
+{
+	struct flow f = base;
+	uint8_t buf[256];
+	size_t len;
+	uint32_t h;
+
+	f.daddr = 0x0b000009;
+	f.dport = 53;
+	f.dmac[5] = 0x77;
+	assert_int_equal(hash_of(LAG_HASH_VLAN_SRCMAC, &base),
+	    hash_of(LAG_HASH_VLAN_SRCMAC, &f));
+	f.smac[5] = 0x03;
+	assert_int_not_equal(hash_of(LAG_HASH_VLAN_SRCMAC, &base),
+	    hash_of(LAG_HASH_VLAN_SRCMAC, &f));
+	/* the same sender in VLAN 10 is another sender */
+	len = build_udp4(buf + 4, sizeof(buf) - 4, &base, 8);
+	memmove(buf, buf + 4, 12);
+	memcpy(buf + 12, "\x81\x00\x00\x0a", 4);
+	h = lag_hash(LAG_HASH_VLAN_SRCMAC, buf, len + 4);
+	assert_int_not_equal(h, hash_of(LAG_HASH_VLAN_SRCMAC, &base));
 }
 
 static void
@@ -183,6 +209,7 @@ main(void)
 		cmocka_unit_test(test_layer2_ignores_ip_and_ports),
 		cmocka_unit_test(test_layer23_uses_addresses_not_ports),
 		cmocka_unit_test(test_layer34_uses_ports_and_is_symmetric),
+		cmocka_unit_test(test_vlan_srcmac_follows_the_sender_only),
 		cmocka_unit_test(test_layer34_fragments_hash_without_ports),
 		cmocka_unit_test(test_flows_spread_over_lanes),
 		cmocka_unit_test(test_encap_hashes_the_inner_flow),
