@@ -39,7 +39,7 @@ roce_qp_state_name(enum roce_qp_state s)
 #define RC_RTS_OPT	(A(CUR_STATE) | A(ALT_PATH) | A(ACCESS_FLAGS) |	\
 	A(MIN_RNR_TIMER) | A(PATH_MIG_STATE))
 #define UD_RTS_OPT	(A(CUR_STATE) | A(QKEY))
-#define RC_SQD_OPT	(A(AV) | A(ALT_PATH) | A(ACCESS_FLAGS) |		\
+#define RC_SQD_OPT	(A(PORT) | A(AV) | A(ALT_PATH) | A(ACCESS_FLAGS) |	\
 	A(PKEY_INDEX) | A(MIN_RNR_TIMER) | A(PATH_MIG_STATE) |		\
 	A(TIMEOUT) | A(RETRY_CNT) | A(RNR_RETRY) | A(MAX_QP_RD_ATOMIC) |	\
 	A(MAX_DEST_RD_ATOMIC))
