@@ -395,6 +395,21 @@ roce_engine_lanes_changed(struct roce_engine *e,
 			lane_moved(e, l);
 }
 
+struct roce_qp *
+roce_engine_find_qp(struct roce_engine *e, uint32_t qpn)
+{
+	return qp_lookup(e, qpn);
+}
+
+void
+roce_engine_foreach_qp(struct roce_engine *e,
+    void (*fn)(struct roce_qp *qp, void *arg), void *arg)
+{
+	for (uint32_t i = 0; i < e->cfg.max_qp; i++)
+		if (e->qps[i])
+			fn(e->qps[i], arg);
+}
+
 const struct roce_counters *
 roce_engine_counters(const struct roce_engine *e)
 {

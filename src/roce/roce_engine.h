@@ -26,6 +26,20 @@
  * A QP transmits on qp->lane (struct roce_qp_attr.lane: ROCE_LANE_AUTO
  * hashes the QPN). The lane is passed with each frame to tx(), so a later
  * engine may pick a lane per packet: nothing else ties a QP to a port.
+ *
+ * Wiring it into lagnicd (tests/roce/roce_fixture.c does exactly this
+ * over sim ports):
+ *	tx(ctx, lane, pkt): m = lag_lane_member(lag, lane); no member: free
+ *	    pkt, return -ENETDOWN; else hand pkt to m's port (or scheduler)
+ *	LAG_EV_LANES: diff the lane table against the last one, set the
+ *	    changed lanes in a roce_lane_mask, roce_engine_lanes_changed()
+ *	RX: UDP 4791 to one of our addresses, from any collecting member,
+ *	    after lag_rx() -> roce_engine_rx() (in bursts: ACKs coalesce)
+ *	loop: roce_engine_tick(e, now) once now >= roce_engine_next_deadline()
+ *	PF addresses come and go: roce_gid_add_ipv4/ipv6(), roce_gid_del()
+ *	LAG carrier: roce_engine_set_port_active()
+ * Applications' memory is reached only through roce_mr_access(): the
+ * shared-memory step maps an application's pages behind struct roce_mr.
  */
 #ifndef LAGNIC_ROCE_ENGINE_H
 #define LAGNIC_ROCE_ENGINE_H
@@ -217,6 +231,10 @@ void roce_engine_lanes_changed(struct roce_engine *e,
     const struct roce_lane_mask *moved);
 
 const struct roce_counters *roce_engine_counters(const struct roce_engine *e);
+/* For lagnicctl: a QP by number (NULL if none), every QP in QPN order. */
+struct roce_qp *roce_engine_find_qp(struct roce_engine *e, uint32_t qpn);
+void roce_engine_foreach_qp(struct roce_engine *e,
+    void (*fn)(struct roce_qp *qp, void *arg), void *arg);
 /* The wire parser's drop counters of this engine's receive path. */
 const struct roce_drops *roce_engine_wire_drops(const struct roce_engine *e);
 

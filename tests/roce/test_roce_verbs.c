@@ -299,6 +299,12 @@ test_post_by_state(void **state)
 }
 
 static void
+count_qp(struct roce_qp *qp, void *arg)
+{
+	(*(unsigned *)arg)++;
+}
+
+static void
 test_objects(void **state)
 {
 	struct rf *rf = rf_new(1, seed);
@@ -339,6 +345,21 @@ test_objects(void **state)
 	    ROCE_ACCESS_REMOTE_WRITE, &p), -EACCES);
 	assert_ptr_equal(roce_mr_find(h->e, roce_mr_rkey(mr), h->pd), mr);
 	assert_null(roce_mr_find(h->e, roce_mr_rkey(mr) ^ 1, h->pd));
+	/* QPs by number */
+	{
+		struct roce_qp *q1 = rf_qp(h, ROCE_QPT_RC);
+		struct roce_qp *q2 = rf_qp(h, ROCE_QPT_UD);
+		unsigned n = 0;
+
+		assert_ptr_equal(roce_engine_find_qp(h->e, roce_qp_num(q2)),
+		    q2);
+		assert_null(roce_engine_find_qp(h->e, 0));
+		assert_null(roce_engine_find_qp(h->e, 0xffffff));
+		roce_engine_foreach_qp(h->e, count_qp, &n);
+		assert_int_equal(n, 2);
+		roce_destroy_qp(q1);
+		roce_destroy_qp(q2);
+	}
 	/* in use: refused */
 	assert_int_equal(roce_dealloc_pd(h->pd), -EBUSY);
 	assert_int_equal(roce_destroy_cq(h->cq), 0);
