@@ -404,6 +404,10 @@ roce_create_qp(struct roce_pd *pd, const struct roce_qp_init_attr *in,
 	err = qpn_slot(e, &slot);
 	if (err)
 		return err;
+	/* two timers per QP (ACK timeout, RNR): arming never allocates */
+	err = roce_timers_reserve(&e->timers, 2 * (e->nqp + 1));
+	if (err)
+		return err;
 	qp = calloc(1, sizeof(*qp));
 	if (!qp)
 		return -ENOMEM;

@@ -66,17 +66,28 @@ sift_down(struct roce_timers *ts, uint32_t i)
 	place(ts, t, i);
 }
 
-static int
-grow(struct roce_timers *ts)
+int
+roce_timers_reserve(struct roce_timers *ts, uint32_t n)
 {
-	uint32_t cap = ts->cap ? 2 * ts->cap : 64;
-	struct roce_timer **h = realloc(ts->heap, cap * sizeof(*h));
+	uint32_t cap = ts->cap ? ts->cap : 64;
+	struct roce_timer **h;
 
+	while (cap < n)
+		cap *= 2;
+	if (cap == ts->cap)
+		return 0;
+	h = realloc(ts->heap, cap * sizeof(*h));
 	if (!h)
 		return -ENOMEM;
 	ts->heap = h;
 	ts->cap = cap;
 	return 0;
+}
+
+static int
+grow(struct roce_timers *ts)
+{
+	return roce_timers_reserve(ts, ts->cap ? 2 * ts->cap : 64);
 }
 
 void

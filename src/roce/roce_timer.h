@@ -45,7 +45,10 @@ roce_timer_armed(const struct roce_timer *t)
 	return t->slot != ROCE_TIMER_IDLE;
 }
 
-/* (Re)arm t for when. -ENOMEM only if the heap had to grow and could not. */
+/* Room for n armed timers, so that arming never has to allocate. */
+int roce_timers_reserve(struct roce_timers *ts, uint32_t n);
+/* (Re)arm t for when. -ENOMEM only if the heap had to grow and could not
+ * (never after roce_timers_reserve() for every timer). */
 int roce_timer_arm(struct roce_timers *ts, struct roce_timer *t,
     uint64_t when);
 void roce_timer_cancel(struct roce_timers *ts, struct roce_timer *t);
