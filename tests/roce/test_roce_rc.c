@@ -404,6 +404,44 @@ test_sqd_drain(void **state)
 	rt_fini(&t);
 }
 
+/* A QP pair taken to ERR, RESET and connected again carries traffic:
+ * nothing of the old connection is left behind. */
+static void
+test_reset_and_reconnect(void **state)
+{
+	struct rt t;
+	struct roce_qp_attr a = { .qp_state = ROCE_QPS_ERR };
+	struct rf_rc_params p;
+
+	rt_init(&t, 2, seed, NULL);
+	rt_fill(t.a, 20000, 4);
+	assert_int_equal(rt_post(t.qa, ROCE_WR_RDMA_WRITE, 1, t.ma, t.a, 20000,
+	    rt_va(t.b), roce_mr_rkey(t.mb), ROCE_SEND_SIGNALED), 0);
+	rt_expect(&t, A(&t), 1, ROCE_WC_SUCCESS, NULL);
+	assert_int_equal(rt_post(t.qa, ROCE_WR_RDMA_WRITE, 2, t.ma, t.a, 20000,
+	    rt_va(t.b), roce_mr_rkey(t.mb), ROCE_SEND_SIGNALED), 0);
+	assert_int_equal(roce_modify_qp(t.qa, &a, ROCE_QP_STATE), 0);
+	assert_int_equal(roce_modify_qp(t.qb, &a, ROCE_QP_STATE), 0);
+	rt_expect(&t, A(&t), 2, ROCE_WC_WR_FLUSH_ERR, NULL);
+	a.qp_state = ROCE_QPS_RESET;
+	assert_int_equal(roce_modify_qp(t.qa, &a, ROCE_QP_STATE), 0);
+	assert_int_equal(roce_modify_qp(t.qb, &a, ROCE_QP_STATE), 0);
+	rf_run_for(t.rf, 5 * NSEC_PER_MSEC);	/* stale frames die */
+	rf_rc_params_default(&p);
+	rf_connect(t.rf, t.qa, t.qb, &p);
+	memset(t.b, 0, 20000);
+	assert_int_equal(rt_post(t.qa, ROCE_WR_RDMA_READ, 3, t.ma, t.a + 65536,
+	    20000, rt_va(t.b + 100000), roce_mr_rkey(t.mb),
+	    ROCE_SEND_SIGNALED), 0);
+	assert_int_equal(rt_post(t.qa, ROCE_WR_RDMA_WRITE, 4, t.ma, t.a, 20000,
+	    rt_va(t.b), roce_mr_rkey(t.mb), ROCE_SEND_SIGNALED), 0);
+	rt_expect(&t, A(&t), 3, ROCE_WC_SUCCESS, NULL);
+	rt_expect(&t, A(&t), 4, ROCE_WC_SUCCESS, NULL);
+	assert_memory_equal(t.a, t.b, 20000);
+	assert_memory_equal(t.a + 65536, t.b + 100000, 20000);
+	rt_fini(&t);
+}
+
 int
 main(void)
 {
@@ -419,6 +457,7 @@ main(void)
 		cmocka_unit_test(test_frames_parse),
 		cmocka_unit_test(test_ipv6_path),
 		cmocka_unit_test(test_sqd_drain),
+		cmocka_unit_test(test_reset_and_reconnect),
 	};
 
 	seed = rf_seed(0x5eed0002);
