@@ -1,12 +1,15 @@
 /*
  * The NIC lagnicd implements: its ports, the LAG over them and the
- * functions on top (for now the PF, a TAP interface named after the LAG).
+ * functions on top: the PF (a TAP interface named after the LAG) and the
+ * VFs (a TAP each), joined to the LAG by the eSwitch (esw/) and the TX
+ * scheduler (txs/).
  *
  * Configuration is applied as a whole: nic_create() and nic_reconfigure()
  * take a complete struct nic_config, check it against the capability
  * profile and the running state, and either apply all of it or nothing
- * (the error says which limit or which item). Port add/del and option set
- * are small edits of the current config through the same path.
+ * (the error says which limit or which item). Port add/del, VF
+ * add/set/del and option set are small edits of the current config through
+ * the same path.
  */
 #ifndef LAGNIC_DAEMON_NIC_H
 #define LAGNIC_DAEMON_NIC_H
@@ -125,7 +128,7 @@ struct nic_event {
 
 typedef void nic_event_fn(const struct nic_event *ev, void *arg);
 
-/* Per-function counters (the PF for now). */
+/* The PF's counters (a VF's: struct nic_vf_state). */
 struct nic_fn_counters {
 	uint64_t rx_packets;		/* from the wire to the function */
 	uint64_t rx_bytes;

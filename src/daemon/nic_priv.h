@@ -1,6 +1,9 @@
-/* Inside the NIC: shared by nic.c (control) and datapath.c. */
+/* Inside the NIC: shared by nic.c (control), nic_fn.c and nic_vf.c (the
+ * functions) and datapath.c. */
 #ifndef LAGNIC_DAEMON_NIC_PRIV_H
 #define LAGNIC_DAEMON_NIC_PRIV_H
+
+#include <assert.h>
 
 #include "daemon/nic.h"
 #include "lag/announce.h"
@@ -18,6 +21,14 @@ struct txs_queue;
  * then pushes back on the sender); read again below NIC_TXQ_RESUME. */
 #define NIC_TXQ_PAUSE		(NIC_TXQ_SIZE - PKT_BURST_MAX)
 #define NIC_TXQ_RESUME		(NIC_TXQ_SIZE / 2)
+
+/* In a commit step: a call the checks and try steps made sure succeeds. */
+#define NIC_CANNOT_FAIL(call)						\
+	do {								\
+		int e_ = (call);					\
+		assert(e_ == 0);					\
+		(void)e_;						\
+	} while (0)
 
 struct nic_port {
 	struct nic_port_config cfg;

@@ -116,11 +116,12 @@ vf_port_open(struct nic *nic, const struct nic_vf_config *vc,
 
 /*
  * A VF's rates for its queue. The buckets hold NIC_TX_BURST_MS of the
- * rate (txs' default is 1 ms): the loop sleeps in whole milliseconds, and
- * a bucket that filled up while it slept would cap the rate below the
+ * rate (txs' default is 1 ms, tc's tbf is commonly given 10 ms): the loop
+ * sleeps in whole milliseconds and may be scheduled late on a busy host;
+ * a bucket that filled up meanwhile would cap the rate below the
  * configured one.
  */
-#define NIC_TX_BURST_MS		4
+#define NIC_TX_BURST_MS		10
 
 static void
 vf_rate(const struct nic_vf_config *vc, struct txs_rate *rate)
@@ -246,9 +247,7 @@ nic_vfs_undo(struct nic *nic, const struct nic_config *want,
 static void
 vf_remove(struct nic *nic, struct nic_vf *vf)
 {
-	int e = esw_vf_del(nic->esw, vf->cfg.vf);
-
-	assert(e == 0);
+	NIC_CANNOT_FAIL(esw_vf_del(nic->esw, vf->cfg.vf));
 	txs_queue_destroy(vf->txq);
 	vf_port_close(nic, vf->port);
 	memset(vf, 0, sizeof(*vf));
@@ -258,15 +257,13 @@ static void
 vf_rates_apply(struct nic_vf *vf)
 {
 	struct txs_rate rate, cur;
-	int e;
 
 	vf_rate(&vf->cfg, &rate);
 	txs_queue_rate_get(vf->txq, &cur);
 	if (cur.max_tx_rate == rate.max_tx_rate &&
 	    cur.min_tx_rate == rate.min_tx_rate)
 		return;
-	e = txs_queue_rate_set(vf->txq, &rate);	/* checked: cannot fail */
-	assert(e == 0);
+	NIC_CANNOT_FAIL(txs_queue_rate_set(vf->txq, &rate));
 }
 
 /* A running VF takes its new config; MACs were cleared before. */
@@ -274,15 +271,13 @@ static void
 vf_update(struct nic *nic, const struct nic_vf_config *vc)
 {
 	struct nic_vf *vf = &nic->vfs[vc->vf];
-	int e;
 
 	if (memcmp(vf->cfg.esw.mac, vc->esw.mac, ETH_ALEN_) != 0) {
 		vf->who.n_ipv4 = 0;	/* a new identity */
 		vf->who.n_ipv6 = 0;
 	}
 	vf->cfg = *vc;
-	e = esw_vf_set(nic->esw, vc->vf, &vc->esw);
-	assert(e == 0);
+	NIC_CANNOT_FAIL(esw_vf_set(nic->esw, vc->vf, &vc->esw));
 	vf_rates_apply(vf);
 }
 
@@ -291,9 +286,8 @@ vf_insert(struct nic *nic, const struct nic_vf_config *vc,
     const struct nic_vf_prep *p)
 {
 	struct nic_vf *vf = &nic->vfs[vc->vf];
-	int e = esw_vf_add(nic->esw, vc->vf, &vc->esw);
 
-	assert(e == 0);
+	NIC_CANNOT_FAIL(esw_vf_add(nic->esw, vc->vf, &vc->esw));
 	memset(vf, 0, sizeof(*vf));
 	vf->used = true;
 	vf->cfg = *vc;
@@ -314,7 +308,7 @@ vfs_clear_changed_macs(struct nic *nic, const struct nic_config *want)
 			continue;
 		c = vf->cfg.esw;
 		memset(c.mac, 0, ETH_ALEN_);
-		esw_vf_set(nic->esw, vf->cfg.vf, &c);
+		NIC_CANNOT_FAIL(esw_vf_set(nic->esw, vf->cfg.vf, &c));
 	}
 }
 

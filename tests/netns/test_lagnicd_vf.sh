@@ -80,7 +80,7 @@ vf_tcp_cut() {
 	bg inct "${CTS[1]}" python3 "$SRC/tests/netns/tcp_sink.py" 10.88.0.11 \
 		5001 "$total" "$LOGDIR/progress" >"$LOGDIR/sink.out" 2>&1
 	local sink=$BG_PID
-	wait_for 5 inct "${CTS[1]}" sh -c "ss -ltn | grep -q :5001" ||
+	wait_for 10 inct "${CTS[1]}" sh -c "ss -ltn | grep -q :5001" ||
 		fail "tcp sink did not listen"
 	bg inct "${CTS[0]}" python3 "$SRC/tests/netns/tcp_source.py" \
 		10.88.0.11 5001 "$total" 4000000 >"$LOGDIR/source.out" 2>&1
@@ -97,37 +97,32 @@ vf_tcp_cut() {
 	wait "$sink" || fail "$mode: tcp sink: $(cat "$LOGDIR/sink.out")"
 }
 
-# members_tx_bytes HOST: bytes all members sent
-members_tx_bytes() {
-	ctl "$1" -j counters | python3 -c '
-import json, sys
-print(sum(p["port_counters"]["tx_bytes"]
-          for p in json.load(sys.stdin)["ports"].values()))'
-}
-
 # An unpaced TCP stream c2 -> c1 with VF 1's max_tx_rate at 40 Mbit/s:
-# what h0's members send over 4 s of it is within 5% of the rate.
+# what reaches c1's VF over 4 s of it (measured in c1, in one process) is
+# within 5% of the rate.
 rate_check() {
-	local total=40000000 b1 b2 t1 t2
+	local total=40000000
 	ctl h0 vf set 1 max_tx_rate 40
 	bg inct "${CTS[1]}" python3 "$SRC/tests/netns/tcp_sink.py" 10.88.0.11 \
 		5002 "$total" >"$LOGDIR/sink2.out" 2>&1
 	local sink=$BG_PID
-	wait_for 5 inct "${CTS[1]}" sh -c "ss -ltn | grep -q :5002" ||
+	wait_for 10 inct "${CTS[1]}" sh -c "ss -ltn | grep -q :5002" ||
 		fail "tcp sink did not listen"
 	bg inct "${CTS[2]}" python3 "$SRC/tests/netns/tcp_source.py" \
 		10.88.0.11 5002 "$total" >"$LOGDIR/source2.out" 2>&1
 	local source=$BG_PID
-	sleep 1.5		# the stream at its rate: a window to measure
-	b1=$(members_tx_bytes h0); t1=$(date +%s.%N)
-	sleep 4
-	b2=$(members_tx_bytes h0); t2=$(date +%s.%N)
-	python3 -c '
-import sys
-b, t = int(sys.argv[2]) - int(sys.argv[1]), float(sys.argv[4]) - float(sys.argv[3])
-rate = b * 8 / t / 1e6
-print(f"# max_tx_rate 40 Mbit/s: {rate:.2f} Mbit/s over {t:.2f} s")
-sys.exit(0 if abs(rate - 40) <= 2 else 1)' "$b1" "$b2" "$t1" "$t2" ||
+	inct "${CTS[1]}" python3 -c '
+import sys, time
+def rx():
+    with open("/sys/class/net/lagvf0/statistics/rx_bytes") as f:
+        return int(f.read())
+time.sleep(1.5)         # the stream at its rate: then a window to measure
+b0, t0 = rx(), time.monotonic()
+time.sleep(4)
+b1, t1 = rx(), time.monotonic()
+rate = (b1 - b0) * 8 / (t1 - t0) / 1e6
+print(f"# max_tx_rate 40 Mbit/s: {rate:.2f} Mbit/s over {t1 - t0:.2f} s")
+sys.exit(0 if abs(rate - 40) <= 2 else 1)' ||
 		fail "$mode: max_tx_rate not held"
 	wait "$source" || fail "$mode: tcp source: $(cat "$LOGDIR/source2.out")"
 	wait "$sink" || fail "$mode: tcp sink: $(cat "$LOGDIR/sink2.out")"
