@@ -6,7 +6,8 @@
 # $FUZZ_BUILDDIR/fuzz-artifacts/ and can be replayed by passing it to the
 # target binary.
 #
-#   scripts/run-fuzz.sh [target...]   (parse_frame, slow, roce; default: all)
+#   scripts/run-fuzz.sh [target...]   (parse_frame, slow, roce, roce_engine;
+#                                     default: all)
 #
 # Environment: FUZZ_BUILDDIR (build-fuzz), FUZZ_RUNS (2000000),
 # FUZZ_SEED (1).
@@ -16,7 +17,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${FUZZ_BUILDDIR:-$root/build-fuzz}
 runs=${FUZZ_RUNS:-2000000}
 seed=${FUZZ_SEED:-1}
-targets=${*:-parse_frame slow roce}
+targets=${*:-parse_frame slow roce roce_engine}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

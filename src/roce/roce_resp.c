@@ -390,10 +390,12 @@ exec_write(struct roce_qp *qp, const struct roce_pkt *p)
 		return fatal(qp, p, ROCE_NAK_INVALID_REQUEST);
 	if (op_is(p, ROCE_F_IMM) && !roce_qp_take_recv(qp, &rs->recv))
 		return send_rnr_nak(qp, p->psn);
-	/* commit: bounds and access were checked by write_start */
-	if (p->payload_len)
+	/* commit: bounds and access were checked by write_start; a zero
+	 * length WRITE may have no pointer at all (DMA length 0) */
+	if (p->payload_len) {
 		memcpy(rs->w_ptr, p->payload, p->payload_len);
-	rs->w_ptr += p->payload_len;
+		rs->w_ptr += p->payload_len;
+	}
 	rs->w_resid -= p->payload_len;
 	rs->in_write = !end;
 	if (op_is(p, ROCE_F_IMM)) {
