@@ -18,6 +18,8 @@ const char *const nic_event_type_names[] = {
 	[NIC_EV_PORT_ADDED] = "port-added",
 	[NIC_EV_PORT_REMOVED] = "port-removed",
 	[NIC_EV_LAG] = "lag",
+	[NIC_EV_VF_ADDED] = "vf-added",
+	[NIC_EV_VF_REMOVED] = "vf-removed",
 };
 static_assert(ARRAY_SIZE(nic_event_type_names) == NIC_EV_COUNT,
     "nic event names");

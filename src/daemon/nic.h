@@ -115,6 +115,8 @@ enum nic_event_type {
 	NIC_EV_PORT_ADDED,
 	NIC_EV_PORT_REMOVED,
 	NIC_EV_LAG,			/* a struct lag_event, see lag */
+	NIC_EV_VF_ADDED,		/* port: the VF's interface */
+	NIC_EV_VF_REMOVED,
 	NIC_EV_COUNT
 };
 extern const char *const nic_event_type_names[];
@@ -122,7 +124,7 @@ extern const char *const nic_event_type_names[];
 struct nic_event {
 	enum nic_event_type type;
 	uint64_t ts_ns;
-	const char *port;		/* PORT_*, and LAG events with a member */
+	const char *port;		/* PORT_*, VF_*, LAG events with a member */
 	const struct lag_event *lag;	/* NIC_EV_LAG */
 };
 

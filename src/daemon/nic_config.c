@@ -73,6 +73,9 @@ check_vf_values(const struct nic_vf_config *vc, unsigned max_vfs,
 {
 	const struct esw_vf_config *e = &vc->esw;
 
+	if (vc->vf >= max_vfs && max_vfs == 0)
+		return nic_err_set(err, -ERANGE, "vf %u: beyond the limit "
+		    "max_vfs=0 (this device has no VFs)", vc->vf);
 	if (vc->vf >= max_vfs)
 		return nic_err_set(err, -ERANGE, "vf %u: beyond the limit "
 		    "max_vfs=%u (VFs 0..%u)", vc->vf, max_vfs, max_vfs - 1);

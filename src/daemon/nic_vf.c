@@ -7,6 +7,7 @@
 #include "daemon/nic_priv.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 
@@ -247,10 +248,15 @@ nic_vfs_undo(struct nic *nic, const struct nic_config *want,
 static void
 vf_remove(struct nic *nic, struct nic_vf *vf)
 {
+	char name[IF_NAMESIZE];
+
+	snprintf(name, sizeof(name), "%s", vf->cfg.ifname);
 	NIC_CANNOT_FAIL(esw_vf_del(nic->esw, vf->cfg.vf));
 	txs_queue_destroy(vf->txq);
 	vf_port_close(nic, vf->port);
 	memset(vf, 0, sizeof(*vf));
+	nic_emit(nic, &(struct nic_event){ .type = NIC_EV_VF_REMOVED,
+	    .port = name });
 }
 
 static void
@@ -329,6 +335,8 @@ nic_vfs_commit(struct nic *nic, const struct nic_config *want,
 		if (!prep[i].port)
 			continue;
 		vf_insert(nic, &want->vfs[i], &prep[i]);
+		nic_emit(nic, &(struct nic_event){ .type = NIC_EV_VF_ADDED,
+		    .port = want->vfs[i].ifname });
 		added = true;
 	}
 	nic_fn_lanes_changed(nic);

@@ -46,7 +46,19 @@ struct fixture {
 	uint64_t gen_next, gen_gap, gen_until;
 	uint32_t gen_len;
 	uint64_t rx_bytes_b0;		/* the VF's test frames seen at b0 */
+	unsigned events[NIC_EV_COUNT];
+	char last_port[IF_NAMESIZE];
 };
+
+static void
+on_event(const struct nic_event *ev, void *arg)
+{
+	struct fixture *f = arg;
+
+	f->events[ev->type]++;
+	if (ev->port)
+		snprintf(f->last_port, sizeof(f->last_port), "%s", ev->port);
+}
 
 static void
 nic_node_poll(void *arg, uint64_t now)
@@ -145,6 +157,7 @@ create(struct fixture *f, enum lag_mode mode)
 	strcpy(cfg.ports[1].ifname, "a1");
 	cfg.nports = 2;
 	assert_int_equal(nic_create(&f->nic, &cfg, &f->caps, &env, &err), 0);
+	assert_int_equal(nic_subscribe(f->nic, on_event, f), 0);
 	sim_run_for(&f->sim, NSEC_PER_MSEC);
 	assert_true(nic_lag(f->nic)->carrier);
 }
@@ -255,6 +268,8 @@ test_add_set_del_all_or_nothing(void **state)
 	create(f, LAG_MODE_ACTIVE_BACKUP);
 	add_vf(f, &vc);
 	assert_non_null(sim_end_find(&f->sim, "v0")->port);
+	assert_int_equal(f->events[NIC_EV_VF_ADDED], 1);
+	assert_string_equal(f->last_port, "v0");
 	assert_int_equal(nic_vf_add(f->nic, &vc, &err), -EEXIST);
 	bad = vf_config(1);
 	memcpy(bad.esw.mac, mac_vf[0], 6);	/* VF 0's MAC */
@@ -274,6 +289,7 @@ test_add_set_del_all_or_nothing(void **state)
 	bad.min_tx_rate = 20;
 	assert_int_equal(nic_vf_add(f->nic, &bad, &err), -EINVAL);
 	assert_int_equal(nic_config(f->nic)->nvfs, 1);
+	assert_int_equal(f->events[NIC_EV_VF_ADDED], 1);	/* no others */
 
 	vc.esw.vlan = 10;
 	vc.esw.qos = 3;
@@ -289,6 +305,7 @@ test_add_set_del_all_or_nothing(void **state)
 	assert_int_equal(nic_vf_set(f->nic, &bad, &err), -EBUSY);
 	assert_int_equal(nic_vf_del(f->nic, 3, &err), -ENOENT);
 	assert_int_equal(nic_vf_del(f->nic, 0, &err), 0);
+	assert_int_equal(f->events[NIC_EV_VF_REMOVED], 1);
 	assert_null(nic_vf_get(f->nic, 0));
 	assert_null(sim_end_find(&f->sim, "v0")->port);
 	/* the same VF can come back */
