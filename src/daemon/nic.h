@@ -202,6 +202,10 @@ struct nic_vf_state {
 /* -ENOENT if VF N does not exist. */
 int nic_vf_state(struct nic *nic, uint32_t vf, struct nic_vf_state *st);
 
+/* The TX scheduler's work counters (node and queue moves). */
+struct txs_stats;
+const struct txs_stats *nic_txs_stats(const struct nic *nic);
+
 /* One round of the datapath and timers; true if it did work. */
 bool nic_poll(struct nic *nic);
 uint64_t nic_next_deadline(struct nic *nic);

@@ -58,6 +58,12 @@ fail_esw:
 	return nic_err_set(err, e, "functions: %s", strerror(-e));
 }
 
+const struct txs_stats *
+nic_txs_stats(const struct nic *nic)
+{
+	return txs_stats(nic->txs);
+}
+
 void
 nic_fn_stop(struct nic *nic)
 {
@@ -111,27 +117,41 @@ queue_follow(struct nic *nic, struct txs_queue *q, unsigned vport)
 		txs_queue_move(q, to);
 }
 
+/* The member that carries every lane (active-backup's active, or the
+ * last one left), if there is one. */
+static struct nic_port *
+port_with_all_lanes(struct nic *nic)
+{
+	for (unsigned i = 0; i < nic->nports; i++)
+		if (nic->ports[i].node &&
+		    nic->ports[i].member->nlanes == LAG_LANES)
+			return &nic->ports[i];
+	return NULL;
+}
+
 /*
- * A member that lost all its lanes to one other member (active-backup's
- * failover) hands its queues over in one step; then each queue is checked
- * against its lane (O(1) each, a no-op when it is right already).
+ * The lane table changed (LAG_EV_LANES, before the runner names a new
+ * active member). A member that lost its lanes to a single other member
+ * (active-backup's failover) hands its queues over in one step; then each
+ * queue is checked against its lane (O(1) each, a no-op when it is right
+ * already, a move when the lanes spread over several members).
  */
 void
 nic_fn_lanes_changed(struct nic *nic)
 {
-	struct nic_port *act;
+	struct nic_port *to;
 
 	if (!nic->txs)
 		return;
-	act = port_of_member(nic, nic->lag->active);
-	for (unsigned i = 0; act && i < nic->nports; i++) {
+	to = port_with_all_lanes(nic);
+	for (unsigned i = 0; to && i < nic->nports; i++) {
 		struct nic_port *np = &nic->ports[i];
 
-		if (np != act && np->node && np->member->nlanes == 0 &&
-		    act->member->nlanes == LAG_LANES &&
-		    txs_node_queues(np->node))
-			txs_node_move(np->node, act->node);
+		if (np != to && np->node && txs_node_queues(np->node))
+			txs_node_move(np->node, to->node);
 	}
+	if (to && txs_node_queues(nic->park))
+		txs_node_move(nic->park, to->node);
 	queue_follow(nic, nic->pf_txq, ESW_VPORT_PF);
 	for (unsigned n = 0; n < NIC_VFS_MAX; n++)
 		if (nic->vfs[n].used)

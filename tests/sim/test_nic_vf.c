@@ -22,6 +22,7 @@
 
 #include "daemon/nic.h"
 #include "port/sim.h"
+#include "txs/txs.h"
 
 #define NVF		3
 #define ETHERTYPE_TEST	0x88b5		/* IEEE local experimental */
@@ -612,6 +613,7 @@ test_failover_moves_queue_and_announces(void **state)
 	struct fixture *f = *state;
 	struct nic_vf_config v0 = vf_config(0);
 	struct nic_vf_state st;
+	struct txs_stats moves;
 	struct pkt *burst[PKT_BURST_MAX];
 	bool garp = false, na = false;
 	unsigned n;
@@ -627,10 +629,15 @@ test_failover_moves_queue_and_announces(void **state)
 	assert_int_equal(st.announce->n_ipv6, 1);
 	assert_memory_equal(st.announce->ipv6[0], vm_ip6, 16);
 	drain_all(f);
+	moves = *nic_txs_stats(f->nic);
 	sim_carrier_set(f->member_wire[0], false);
 	settle(f);
 	assert_int_equal(nic_vf_state(f->nic, 0, &st), 0);
 	assert_string_equal(st.tx_port, "a1");
+	/* every queue of a0 (the PF's, the VF's) went over in one step */
+	assert_int_equal(nic_txs_stats(f->nic)->node_moves, moves.node_moves + 1);
+	assert_int_equal(nic_txs_stats(f->nic)->queue_moves,
+	    moves.queue_moves);
 	while ((n = port_rx_burst(f->sw[1], burst, PKT_BURST_MAX)))
 		for (unsigned i = 0; i < n; i++) {
 			const uint8_t *d = burst[i]->data;
