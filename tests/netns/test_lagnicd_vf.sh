@@ -192,6 +192,10 @@ for mode in active-backup balance-xor; do
 	vf_tcp_cut
 	inct "${CTS[0]}" ping -c 3 -i 0.2 -W 2 10.88.0.11 >/dev/null ||
 		fail "$mode: no ping after eth0 was cut"
+	# a VF's MAC set by the host while its TAP is in another namespace
+	ctl h0 vf set 1 mac 02:aa:00:00:00:13
+	inct "${CTS[2]}" ip link show lagvf1 | grep -q 02:aa:00:00:00:13 ||
+		fail "$mode: VF 1's TAP did not take its new MAC"
 	inns h0 ip link set eth1 down
 	wait_for 5 carrier_down "${CTS[0]}" lagvf0 ||
 		fail "$mode: the VF kept its carrier with every link down"
