@@ -257,6 +257,15 @@ int roce_dealloc_pd(struct roce_pd *pd);
  */
 int roce_reg_mr(struct roce_pd *pd, void *addr, size_t length,
     unsigned access, struct roce_mr **out);
+/*
+ * The same for memory that its users (an application in another process,
+ * its peers) name by other addresses: the byte at iova + i is at
+ * addr + i here (the daemon maps an application's pages at addr; the
+ * application and its peers use its own VAs). -EINVAL as above, or if
+ * iova + length wraps.
+ */
+int roce_reg_mr_iova(struct roce_pd *pd, void *addr, size_t length,
+    uint64_t iova, unsigned access, struct roce_mr **out);
 int roce_dereg_mr(struct roce_mr *mr);
 uint32_t roce_mr_lkey(const struct roce_mr *mr);
 uint32_t roce_mr_rkey(const struct roce_mr *mr);

@@ -61,7 +61,8 @@ struct roce_pd {
 struct roce_mr {
 	struct roce_engine *e;
 	struct roce_pd *pd;
-	uint8_t *addr;
+	uint8_t *addr;			/* where the bytes are, here */
+	uint64_t iova;			/* the VA the MR's users name them by */
 	uint64_t length;
 	unsigned access;
 	uint32_t key;			/* lkey == rkey */

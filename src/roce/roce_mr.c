@@ -64,6 +64,13 @@ int
 roce_reg_mr(struct roce_pd *pd, void *addr, size_t length, unsigned access,
     struct roce_mr **out)
 {
+	return roce_reg_mr_iova(pd, addr, length, (uintptr_t)addr, access, out);
+}
+
+int
+roce_reg_mr_iova(struct roce_pd *pd, void *addr, size_t length, uint64_t iova,
+    unsigned access, struct roce_mr **out)
+{
 	struct roce_engine *e = pd->e;
 	struct roce_mr *mr;
 	uint32_t slot;
@@ -73,7 +80,8 @@ roce_reg_mr(struct roce_pd *pd, void *addr, size_t length, unsigned access,
 	if (err)
 		return err;
 	if (length == 0 || length > e->attr.max_mr_size || !addr ||
-	    (uintptr_t)addr + length < (uintptr_t)addr)
+	    (uintptr_t)addr + length < (uintptr_t)addr ||
+	    iova + length < iova)
 		return -EINVAL;
 	err = mr_slot(e, &slot);
 	if (err)
@@ -85,6 +93,7 @@ roce_reg_mr(struct roce_pd *pd, void *addr, size_t length, unsigned access,
 	mr->e = e;
 	mr->pd = pd;
 	mr->addr = addr;
+	mr->iova = iova;
 	mr->length = length;
 	mr->access = access;
 	/* the low byte changes with every registration: a stale key of a
@@ -142,7 +151,7 @@ int
 roce_mr_access(const struct roce_mr *mr, uint64_t va, uint64_t len,
     unsigned access, void **out)
 {
-	uint64_t start = (uintptr_t)mr->addr;
+	uint64_t start = mr->iova;
 
 	if ((mr->access & access) != access)
 		return -EACCES;

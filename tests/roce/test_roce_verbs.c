@@ -345,6 +345,24 @@ test_objects(void **state)
 	    ROCE_ACCESS_REMOTE_WRITE, &p), -EACCES);
 	assert_ptr_equal(roce_mr_find(h->e, roce_mr_rkey(mr), h->pd), mr);
 	assert_null(roce_mr_find(h->e, roce_mr_rkey(mr) ^ 1, h->pd));
+	/* an MR named by other VAs (an application's): iova -> here */
+	{
+		struct roce_mr *m2;
+		const uint64_t iova = 0x7f0000001000ull;
+
+		assert_int_equal(roce_reg_mr_iova(h->pd, buf, sizeof(buf),
+		    iova, ROCE_ACCESS_LOCAL_WRITE, &m2), 0);
+		assert_int_equal(roce_mr_access(m2, iova + 16, 8,
+		    ROCE_ACCESS_LOCAL_WRITE, &p), 0);
+		assert_ptr_equal(p, buf + 16);
+		assert_int_equal(roce_mr_access(m2, (uintptr_t)buf, 8,
+		    0, &p), -EFAULT);		/* our address means nothing */
+		assert_int_equal(roce_mr_access(m2, iova + sizeof(buf) - 4, 8,
+		    0, &p), -EFAULT);
+		assert_int_equal(roce_reg_mr_iova(h->pd, buf, sizeof(buf),
+		    UINT64_MAX - 10, 0, &m2), -EINVAL);	/* wraps */
+		assert_int_equal(roce_dereg_mr(m2), 0);
+	}
 	/* QPs by number */
 	{
 		struct roce_qp *q1 = rf_qp(h, ROCE_QPT_RC);
