@@ -153,6 +153,24 @@ shm_close_err(int fd)
 	return e;
 }
 
+uint32_t
+shm_ring_room(const struct shm_ring *r)
+{
+	uint32_t cons = atomic_load_explicit(r->cons, memory_order_acquire);
+	uint32_t used = r->head - cons;
+
+	return used > r->count ? 0 : r->count - used;
+}
+
+uint32_t
+shm_ring_pending(const struct shm_ring *r)
+{
+	uint32_t prod = atomic_load_explicit(r->prod, memory_order_acquire);
+	uint32_t avail = prod - r->head;
+
+	return avail > r->count ? 0 : avail;
+}
+
 int
 shm_region_create(const char *name, size_t len, int *fd, void **mem)
 {

@@ -70,6 +70,11 @@ int shm_ring_push(struct shm_ring *r, const void *src, unsigned n);
  * or -EPROTO. */
 int shm_ring_pop(struct shm_ring *r, void *dst, unsigned n);
 
+/* Producer: entries that fit now. Consumer: entries waiting now. Both
+ * read the peer's index: a broken one gives 0 (push/pop then say so). */
+uint32_t shm_ring_room(const struct shm_ring *r);
+uint32_t shm_ring_pending(const struct shm_ring *r);
+
 /*
  * Shared memory for rings: an anonymous memfd, mapped here, to be passed
  * to the peer (SCM_RIGHTS), sealed against shrinking. map takes the

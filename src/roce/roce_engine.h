@@ -97,24 +97,6 @@ struct roce_engine_config {
 };
 
 /* struct ibv_device_attr and ibv_port_attr, the fields that apply. */
-struct roce_device_attr {
-	uint64_t node_guid;
-	uint64_t max_mr_size;
-	uint32_t vendor_id;
-	uint32_t max_qp, max_qp_wr, max_sge, max_cq, max_cqe, max_mr, max_pd;
-	uint32_t max_qp_rd_atom, max_qp_init_rd_atom, max_srq, max_srq_wr;
-	uint32_t max_srq_sge, max_inline_data;
-	uint8_t phys_port_cnt;		/* 1 */
-};
-
-struct roce_port_attr {
-	uint32_t state;			/* IBV_PORT_ACTIVE (4) / DOWN (1) */
-	enum roce_mtu max_mtu;
-	enum roce_mtu active_mtu;
-	uint32_t gid_tbl_len;
-	uint16_t pkey_tbl_len;
-	uint8_t link_layer;		/* IBV_LINK_LAYER_ETHERNET (2) */
-};
 
 /* Engine-level reasons a received packet is dropped (after the wire
  * parser's own, struct roce_drops). NAME, field, description. */

@@ -77,9 +77,14 @@ test_fifo_full_empty_and_wrap(void **state)
 		;
 	for (unsigned i = 0; i < 8; i++)
 		e[i] = entry_of(i);
+	assert_int_equal(shm_ring_room(&p.prod), 8);
 	assert_int_equal(shm_ring_push(&p.prod, e, 8), 8);
+	assert_int_equal(shm_ring_room(&p.prod), 0);
+	assert_int_equal(shm_ring_pending(&p.cons), 8);
 	assert_int_equal(shm_ring_push(&p.prod, e, 1), 0);
 	assert_int_equal(shm_ring_pop(&p.cons, out, 3), 3);
+	assert_int_equal(shm_ring_pending(&p.cons), 5);
+	assert_int_equal(shm_ring_room(&p.prod), 3);
 	assert_int_equal(shm_ring_push(&p.prod, e, 8), 3);
 	free(p.mem);
 }

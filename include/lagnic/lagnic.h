@@ -1,0 +1,114 @@
+/*
+ * liblagnic: RDMA over lagnic's bonded RoCEv2 device, for applications.
+ *
+ * The calls mirror libibverbs (ibv_x -> lagnic_x) and take its vocabulary
+ * (lagnic/verbs.h: roce_send_wr, roce_wc, roce_qp_attr, ... with verbs'
+ * names, fields and values). The device lives in lagnicd; this library
+ * talks to it over a unix socket for objects, and through shared-memory
+ * rings for work requests and completions (no system call per operation:
+ * it rings a doorbell only when lagnicd said it might sleep).
+ *
+ * Memory: lagnicd must see the application's buffers. In this version an
+ * MR must lie in memory from lagnic_alloc_buf() (shared with lagnicd,
+ * zero copy); registering other memory fails with EOPNOTSUPP.
+ *
+ * Calls return 0 or a positive errno as verbs does (object constructors:
+ * NULL with errno set). One context per thread, or lock around it.
+ */
+#ifndef LAGNIC_LAGNIC_H
+#define LAGNIC_LAGNIC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lagnic/verbs.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct lagnic_context;
+struct lagnic_pd;
+struct lagnic_cq;
+struct lagnic_qp;
+/* struct roce_ah is liblagnic's address handle (roce_send_wr names it). */
+struct roce_ah;
+
+struct lagnic_mr {
+	struct lagnic_context *context;
+	void *addr;
+	size_t length;
+	uint32_t lkey;
+	uint32_t rkey;
+	uint32_t handle;
+};
+
+/* struct ibv_qp_init_attr, with liblagnic's CQs */
+struct lagnic_qp_init_attr {
+	void *qp_context;
+	struct lagnic_cq *send_cq;
+	struct lagnic_cq *recv_cq;
+	struct roce_qp_cap cap;
+	enum roce_qp_type qp_type;
+	int sq_sig_all;
+	uint32_t lane;		/* ROCE_LANE_AUTO, or a lane (port affinity) */
+};
+
+/* The default socket: /run/lagnic/lag0.rdma.sock, or $LAGNIC_RDMA_SOCKET. */
+#define LAGNIC_RDMA_SOCKET_DEFAULT	"/run/lagnic/lag0.rdma.sock"
+
+/* path NULL: the default. */
+struct lagnic_context *lagnic_open(const char *path);
+/* Over a socket already connected to lagnicd's RDMA service (taken). */
+struct lagnic_context *lagnic_open_fd(int fd);
+int lagnic_close(struct lagnic_context *ctx);
+
+int lagnic_query_device(struct lagnic_context *ctx,
+    struct roce_device_attr *attr);
+int lagnic_query_port(struct lagnic_context *ctx, uint8_t port,
+    struct roce_port_attr *attr);
+int lagnic_query_gid(struct lagnic_context *ctx, uint8_t port, int index,
+    union roce_gid *gid);
+
+struct lagnic_pd *lagnic_alloc_pd(struct lagnic_context *ctx);
+int lagnic_dealloc_pd(struct lagnic_pd *pd);
+
+/* Memory lagnicd shares (page-aligned, zeroed); free it after its MRs. */
+void *lagnic_alloc_buf(struct lagnic_context *ctx, size_t length);
+int lagnic_free_buf(struct lagnic_context *ctx, void *buf);
+
+struct lagnic_mr *lagnic_reg_mr(struct lagnic_pd *pd, void *addr,
+    size_t length, int access);
+int lagnic_dereg_mr(struct lagnic_mr *mr);
+
+struct lagnic_cq *lagnic_create_cq(struct lagnic_context *ctx, int cqe,
+    void *cq_context);
+int lagnic_destroy_cq(struct lagnic_cq *cq);
+/* Up to num completions; the number taken, or a negative errno. */
+int lagnic_poll_cq(struct lagnic_cq *cq, int num, struct roce_wc *wc);
+
+struct roce_ah *lagnic_create_ah(struct lagnic_pd *pd,
+    struct roce_ah_attr *attr);
+int lagnic_destroy_ah(struct roce_ah *ah);
+
+struct lagnic_qp *lagnic_create_qp(struct lagnic_pd *pd,
+    struct lagnic_qp_init_attr *init);
+int lagnic_destroy_qp(struct lagnic_qp *qp);
+uint32_t lagnic_qp_num(const struct lagnic_qp *qp);
+int lagnic_modify_qp(struct lagnic_qp *qp, struct roce_qp_attr *attr,
+    int attr_mask);
+int lagnic_query_qp(struct lagnic_qp *qp, struct roce_qp_attr *attr);
+
+/* As ibv_post_send/recv: on an error *bad_wr is the first WR not taken.
+ * ENOMEM: the ring is full. A WR lagnicd refuses later completes with
+ * ROCE_WC_LOC_QP_OP_ERR. */
+int lagnic_post_send(struct lagnic_qp *qp, struct roce_send_wr *wr,
+    struct roce_send_wr **bad_wr);
+int lagnic_post_recv(struct lagnic_qp *qp, struct roce_recv_wr *wr,
+    struct roce_recv_wr **bad_wr);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

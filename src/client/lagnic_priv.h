@@ -1,0 +1,100 @@
+/* liblagnic's insides: the context, its objects, the request call. */
+#ifndef LAGNIC_CLIENT_PRIV_H
+#define LAGNIC_CLIENT_PRIV_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "lagnic/lagnic.h"
+#include "lib/shm_ring.h"
+#include "rdma/rdma_msg.h"
+#include "rdma/rdma_proto.h"
+
+#define LAGNIC_BUFS_MAX		64
+#define LAGNIC_REPLY_TIMEOUT_MS	10000
+
+struct lagnic_buf {
+	uint8_t *addr;			/* NULL: free slot */
+	size_t len;
+	uint32_t handle;
+};
+
+/* Every object a context made, so that lagnic_close frees what the
+ * application left (lagnicd frees its side when the socket closes). */
+struct lagnic_obj {
+	struct lagnic_obj *prev, *next;
+	void (*free)(struct lagnic_obj *o);	/* memory and mappings */
+};
+
+struct lagnic_context {
+	struct lagnic_obj objs;		/* list head */
+	int sock;
+	int doorbell;
+	_Atomic uint32_t *sleeping;	/* lagnicd's "ring me" flag */
+	void *status_mem;
+	size_t status_len;
+	uint32_t seq;
+	struct roce_device_attr dev;
+	struct roce_port_attr port;
+	struct lagnic_buf bufs[LAGNIC_BUFS_MAX];
+};
+
+struct lagnic_mr_obj {
+	struct lagnic_obj obj;		/* first */
+	struct lagnic_mr mr;
+};
+
+struct lagnic_pd {
+	struct lagnic_obj obj;		/* first */
+	struct lagnic_context *ctx;
+	uint32_t handle;
+};
+
+struct lagnic_cq {
+	struct lagnic_obj obj;		/* first */
+	struct lagnic_context *ctx;
+	uint32_t handle;
+	void *cq_context;
+	struct shm_ring ring;		/* we consume roce_wc */
+	void *mem;
+	size_t len;
+};
+
+struct roce_ah {
+	struct lagnic_obj obj;		/* first */
+	struct lagnic_context *ctx;
+	uint32_t handle;
+};
+
+struct lagnic_qp {
+	struct lagnic_obj obj;		/* first */
+	struct lagnic_context *ctx;
+	uint32_t handle;
+	uint32_t qp_num;
+	enum roce_qp_type type;
+	struct roce_qp_cap cap;
+	struct shm_ring sq, rq;		/* we produce */
+	void *mem;
+	size_t len;
+};
+
+/*
+ * One request and its reply: type, body of the request, reply body
+ * (exact size from the table), fds to send, fds received (*nrfds). 0 or
+ * a negative errno (lagnicd's answer, or the socket's).
+ */
+int lagnic_call(struct lagnic_context *ctx, enum rdma_msg_type type,
+    const void *req, void *rep, const int *fds, unsigned nfds, int *rfds,
+    unsigned *nrfds);
+
+/* After posting: wake lagnicd if it said it may sleep. */
+void lagnic_doorbell(struct lagnic_context *ctx);
+
+void lagnic_obj_add(struct lagnic_context *ctx, struct lagnic_obj *o,
+    void (*free_fn)(struct lagnic_obj *o));
+void lagnic_obj_del(struct lagnic_obj *o);
+
+/* -err as errno, and NULL */
+void *lagnic_fail(int err);
+
+#endif

@@ -1,0 +1,203 @@
+/*
+ * The protocol between liblagnic (an RDMA application) and lagnicd's RDMA
+ * service: requests and replies on a unix SEQPACKET socket for the slow
+ * path (objects), and shared-memory rings (lib/shm_ring.h) for the fast
+ * path: per QP a send ring and a receive ring of work requests from the
+ * application, per CQ a ring of completions to it.
+ *
+ * Every message is one packet: a header, then the body of its type, whose
+ * size is exact (the service refuses any other length). A reply carries
+ * the request's type and sequence number and an error (0 or -errno).
+ * File descriptors (memfds of rings and buffers, the doorbell eventfd)
+ * travel as SCM_RIGHTS with the message that names them.
+ *
+ * Objects are named by handles the service gives out; a handle is only
+ * looked up among the objects of the connection it came on, so one
+ * application never reaches another's.
+ */
+#ifndef LAGNIC_RDMA_PROTO_H
+#define LAGNIC_RDMA_PROTO_H
+
+#include <stdint.h>
+
+#include "lagnic/verbs.h"
+#include "lib/compiler.h"
+
+#define RDMA_PROTO_VERSION	1
+#define RDMA_MAX_SGE		8
+#define RDMA_MAX_INLINE		256
+
+#define RDMA_MSGS(_)							\
+	_(HELLO)	/* versions; device and port attributes; doorbell */ \
+	_(QUERY_GID)							\
+	_(ALLOC_PD) _(DEALLOC_PD)					\
+	_(MAP_BUF) _(UNMAP_BUF)	/* shared memory the application owns */ \
+	_(REG_MR) _(DEREG_MR)						\
+	_(CREATE_CQ) _(DESTROY_CQ)					\
+	_(CREATE_AH) _(DESTROY_AH)					\
+	_(CREATE_QP) _(DESTROY_QP) _(MODIFY_QP) _(QUERY_QP)
+
+enum rdma_msg_type {
+#define RDMA_MSG_ENUM(n) RDMA_MSG_##n,
+	RDMA_MSGS(RDMA_MSG_ENUM)
+#undef RDMA_MSG_ENUM
+	RDMA_MSG_COUNT
+};
+
+struct rdma_hdr {
+	uint32_t type;			/* enum rdma_msg_type */
+	uint32_t seq;			/* echoed in the reply */
+	int32_t err;			/* replies: 0 or -errno */
+	uint32_t pad;
+};
+
+/* ---- request and reply bodies ---- */
+
+struct rdma_hello_req {
+	uint32_t version;
+	uint32_t pad;
+};
+/* + the doorbell eventfd (SCM_RIGHTS): write it when status->sleeping */
+struct rdma_hello_rep {
+	uint32_t version;
+	uint32_t pad;
+	struct roce_device_attr dev;
+	struct roce_port_attr port;
+};
+
+struct rdma_handle {			/* DEALLOC_PD, DEREG_MR, ... */
+	uint32_t handle;
+	uint32_t pad;
+};
+
+struct rdma_query_gid_req {
+	uint32_t index;
+	uint32_t pad;
+};
+struct rdma_query_gid_rep {
+	union roce_gid gid;
+};
+
+/* + the memfd (sealed against shrinking): the application's memory at
+ * [va, va + len), offset 0 of the memfd */
+struct rdma_map_buf_req {
+	uint64_t va;
+	uint64_t len;
+};
+
+struct rdma_reg_mr_req {
+	uint32_t pd;
+	uint32_t buf;			/* a MAP_BUF handle holding the range */
+	uint64_t va;			/* the application's address */
+	uint64_t len;
+	uint32_t access;		/* ROCE_ACCESS_* */
+	uint32_t pad;
+};
+struct rdma_reg_mr_rep {
+	uint32_t handle;
+	uint32_t lkey;
+	uint32_t rkey;
+	uint32_t pad;
+};
+
+/* reply + the ring's memfd: a completion ring of `entries` roce_wc */
+struct rdma_create_cq_req {
+	uint32_t cqe;
+	uint32_t pad;
+};
+struct rdma_create_cq_rep {
+	uint32_t handle;
+	uint32_t entries;		/* a power of two >= cqe */
+	uint64_t ring_bytes;
+};
+
+struct rdma_create_ah_req {
+	uint32_t pd;
+	uint32_t pad;
+	struct roce_ah_attr attr;
+};
+
+struct rdma_create_qp_req {
+	uint32_t pd;
+	uint32_t send_cq;
+	uint32_t recv_cq;
+	uint32_t qp_type;		/* ROCE_QPT_RC / UD */
+	struct roce_qp_cap cap;
+	uint32_t sq_sig_all;
+	uint32_t lane;			/* ROCE_LANE_AUTO or 0..255 */
+};
+/* reply + one memfd: the send ring, then the receive ring, each
+ * shm_ring_bytes(entry size, entries) long */
+struct rdma_create_qp_rep {
+	uint32_t handle;
+	uint32_t qp_num;
+	uint32_t sq_entries;
+	uint32_t rq_entries;
+	uint64_t sq_bytes;
+	uint64_t rq_bytes;
+	struct roce_qp_cap cap;		/* as granted */
+	uint32_t pad;
+};
+
+struct rdma_modify_qp_req {
+	uint32_t handle;
+	uint32_t mask;			/* ROCE_QP_* attribute mask */
+	struct roce_qp_attr attr;
+};
+
+struct rdma_query_qp_rep {
+	struct roce_qp_attr attr;
+};
+
+/* ---- the rings ---- */
+
+struct rdma_sge {
+	uint64_t addr;			/* the application's VA */
+	uint32_t length;
+	uint32_t lkey;
+};
+
+/* A send work request as it crosses. */
+struct rdma_send_wqe {
+	uint64_t wr_id;
+	uint32_t opcode;		/* ROCE_WR_* */
+	uint32_t send_flags;		/* ROCE_SEND_* */
+	uint32_t imm_data;		/* host order */
+	uint32_t num_sge;
+	uint64_t remote_addr;		/* RDMA, atomics */
+	uint64_t compare_add;
+	uint64_t swap;
+	uint32_t rkey;
+	uint32_t ah;			/* UD: an AH handle */
+	uint32_t remote_qpn;
+	uint32_t remote_qkey;
+	uint32_t inline_len;		/* ROCE_SEND_INLINE: bytes below */
+	uint32_t pad;
+	struct rdma_sge sge[RDMA_MAX_SGE];
+	uint8_t inline_data[RDMA_MAX_INLINE];
+};
+static_assert(sizeof(struct rdma_send_wqe) % 8 == 0, "ring entry");
+
+struct rdma_recv_wqe {
+	uint64_t wr_id;
+	uint32_t num_sge;
+	uint32_t pad;
+	struct rdma_sge sge[RDMA_MAX_SGE];
+};
+static_assert(sizeof(struct rdma_recv_wqe) % 8 == 0, "ring entry");
+
+/* A completion as it crosses: struct roce_wc. */
+static_assert(sizeof(struct roce_wc) % 8 == 0, "ring entry");
+
+/* The body size of each message type: request, reply. */
+struct rdma_msg_sizes {
+	uint32_t req;
+	uint32_t rep;
+};
+extern const struct rdma_msg_sizes rdma_msg_sizes[RDMA_MSG_COUNT];
+extern const char *const rdma_msg_names[RDMA_MSG_COUNT];
+
+/* The largest message (header + body), for buffers. */
+#define RDMA_MSG_MAX	(sizeof(struct rdma_hdr) + 512)
+
+#endif

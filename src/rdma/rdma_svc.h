@@ -1,0 +1,60 @@
+/*
+ * lagnicd's RDMA service: the RDMA engine (src/roce) offered to
+ * applications (liblagnic) over the protocol of rdma_proto.h.
+ *
+ * The owner (lagnicd's loop, or a test) accepts connections and hands
+ * each one to rdma_svc_client_add(); it watches the client's socket and
+ * doorbell fds and calls rdma_svc_client_input() when the socket is
+ * readable (the doorbell only has to wake the loop: rdma_svc_doorbell()
+ * drains it), and rdma_svc_poll() every round: work requests from the
+ * rings into the engine, completions from the engine into the rings.
+ * poll returns whether it did anything; when it did not, it has told the
+ * clients that the service may sleep (they ring the doorbell after
+ * posting) and looked at the rings once more, so no post is left waiting.
+ *
+ * A client that goes (end of stream, a protocol error) is closed with
+ * everything it made: QPs, AHs, MRs, CQs, PDs, mappings.
+ */
+#ifndef LAGNIC_RDMA_SVC_H
+#define LAGNIC_RDMA_SVC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "roce/roce_engine.h"
+
+#define RDMA_CLIENTS_MAX	64
+
+struct rdma_svc;
+struct rdma_client;
+
+struct rdma_svc_counters {
+	uint64_t clients;		/* accepted, ever */
+	uint64_t bad_requests;		/* refused: size, type, handle, fds */
+	uint64_t send_wqes;		/* work requests taken from rings */
+	uint64_t recv_wqes;
+	uint64_t wqe_errors;		/* refused by the engine: error WCs */
+	uint64_t completions;		/* written to rings */
+	uint64_t doorbells;
+};
+
+int rdma_svc_create(struct rdma_svc **out, struct roce_engine *engine);
+/* Closes every client. */
+void rdma_svc_destroy(struct rdma_svc *svc);
+
+/* A new connection (the service owns fd from now on, also on error):
+ * -ENOSPC beyond RDMA_CLIENTS_MAX, -ENOMEM. */
+int rdma_svc_client_add(struct rdma_svc *svc, int fd,
+    struct rdma_client **out);
+/* The socket is readable. 0, or -ECONNRESET: the client was closed
+ * (the pointer is gone). */
+int rdma_svc_client_input(struct rdma_svc *svc, struct rdma_client *c);
+int rdma_svc_client_fd(const struct rdma_client *c);
+int rdma_svc_client_doorbell_fd(const struct rdma_client *c);
+void rdma_svc_doorbell(struct rdma_client *c);
+
+bool rdma_svc_poll(struct rdma_svc *svc);
+const struct rdma_svc_counters *rdma_svc_counters(const struct rdma_svc *s);
+unsigned rdma_svc_nclients(const struct rdma_svc *svc);
+
+#endif

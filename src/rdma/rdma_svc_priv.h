@@ -1,0 +1,120 @@
+/* The service's insides, shared by rdma_svc.c (objects, requests) and
+ * rdma_svc_ring.c (the fast path). */
+#ifndef LAGNIC_RDMA_SVC_PRIV_H
+#define LAGNIC_RDMA_SVC_PRIV_H
+
+#include <stdatomic.h>
+
+#include "lib/log.h"
+#include "lib/shm_ring.h"
+#include "rdma/rdma_msg.h"
+#include "rdma/rdma_proto.h"
+#include "rdma/rdma_svc.h"
+
+#define RDMA_PDS_MAX	16
+#define RDMA_BUFS_MAX	64
+#define RDMA_MRS_MAX	256
+#define RDMA_CQS_MAX	64
+#define RDMA_AHS_MAX	256
+#define RDMA_QPS_MAX	256
+#define RDMA_WQE_BURST	32	/* per QP per round: bounded work */
+
+/* The status page shared with a client (its memfd goes with HELLO). */
+struct rdma_status {
+	_Atomic uint32_t sleeping;	/* 1: ring the doorbell after posting */
+};
+
+struct rdma_buf {
+	uint8_t *map;			/* NULL: free slot */
+	uint64_t va, len;
+	unsigned mrs;			/* MRs on it */
+};
+
+struct rdma_mr {
+	struct roce_mr *mr;		/* NULL: free slot */
+	uint32_t buf;
+};
+
+struct rdma_cq {
+	struct roce_cq *cq;		/* NULL: free slot */
+	struct shm_ring ring;		/* we produce roce_wc */
+	void *mem;
+	size_t len;
+	unsigned qps;			/* QPs using it */
+};
+
+struct rdma_qp {
+	struct roce_qp *qp;		/* NULL: free slot */
+	struct shm_ring sq, rq;		/* we consume */
+	/* a send WQE taken from the ring that the engine had no room for */
+	struct rdma_send_wqe held;
+	bool holding;
+	void *mem;
+	size_t len;
+	uint32_t send_cq, recv_cq;	/* handles */
+	uint32_t type;			/* ROCE_QPT_* */
+};
+
+struct rdma_client {
+	struct rdma_svc *svc;
+	int fd;
+	int doorbell;			/* eventfd */
+	struct rdma_status *status;
+	void *status_mem;
+	size_t status_len;
+	bool hello;
+	struct roce_pd *pds[RDMA_PDS_MAX];
+	struct rdma_buf bufs[RDMA_BUFS_MAX];
+	struct rdma_mr mrs[RDMA_MRS_MAX];
+	struct rdma_cq cqs[RDMA_CQS_MAX];
+	struct roce_ah *ahs[RDMA_AHS_MAX];
+	struct rdma_qp qps[RDMA_QPS_MAX];
+};
+
+struct rdma_svc {
+	struct roce_engine *e;
+	struct ratelimit log_rl;
+	struct rdma_client *clients[RDMA_CLIENTS_MAX];
+	struct rdma_svc_counters cnt;
+};
+
+/* A request being served: the reply is built in rep. */
+struct rdma_req {
+	struct rdma_client *c;
+	const struct rdma_hdr *hdr;
+	const void *body;
+	int *fds;			/* taken (set to -1) by a handler */
+	unsigned nfds;
+	/* the reply */
+	_Alignas(16) uint8_t rep[RDMA_MSG_MAX];
+	int rep_fds[RDMA_MSG_FDS];
+	unsigned rep_nfds;
+};
+
+static inline void *
+rdma_rep_body(struct rdma_req *r)
+{
+	return r->rep + sizeof(struct rdma_hdr);
+}
+
+struct roce_pd *rdma_pd_of(struct rdma_client *c, uint32_t h);
+int rdma_req_create_qp(struct rdma_req *r);
+int rdma_req_destroy_qp(struct rdma_req *r);
+int rdma_req_modify_qp(struct rdma_req *r);
+int rdma_req_query_qp(struct rdma_req *r);
+
+/* A completion the engine did not make (a WR it refused). */
+void rdma_svc_error_wc(struct rdma_client *c, struct rdma_qp *q,
+    uint64_t wr_id, enum roce_wc_opcode op, bool recv);
+int rdma_svc_client_poll(struct rdma_client *c);
+void rdma_svc_client_close(struct rdma_svc *s, struct rdma_client *c);
+bool rdma_svc_client_pending(const struct rdma_client *c);
+
+/* Handle h (1-based) of a table: its index, or -1. */
+static inline int
+rdma_handle_index(uint32_t h, unsigned max)
+{
+	return h >= 1 && h <= max ? (int)h - 1 : -1;
+}
+
+#endif

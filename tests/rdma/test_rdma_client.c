@@ -1,0 +1,407 @@
+/*
+ * liblagnic against lagnicd's RDMA service, end to end: two hosts (RDMA
+ * engines over a LAG of two sim wires, tests/roce's fixture) each with a
+ * service, run by a thread in virtual time; the test's main thread is the
+ * applications, talking liblagnic over socketpairs and shared-memory
+ * rings. SEND, RDMA WRITE, READ and an atomic with their data checked;
+ * one application cannot use another's objects; an application that
+ * goes away leaves nothing behind; a client that breaks the protocol is
+ * closed, the rest go on.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "lagnic/lagnic.h"
+#include "rdma/rdma_svc.h"
+#include "roce_fixture.h"
+
+#define BUF_LEN		(1u << 20)
+
+struct world {
+	struct rf *rf;
+	struct rdma_svc *svc[2];
+	pthread_t thread;
+	_Atomic int stop;
+	pthread_mutex_t lock;		/* client_add while the thread runs */
+	struct rdma_client *clients[2][8];
+	unsigned nclients[2];
+};
+
+static void
+serve_inputs(struct world *w, unsigned h)
+{
+	for (unsigned i = 0; i < w->nclients[h]; i++) {
+		struct rdma_client *c = w->clients[h][i];
+
+		if (c && rdma_svc_client_input(w->svc[h], c) == -ECONNRESET)
+			w->clients[h][i] = NULL;
+	}
+}
+
+/* The daemons: requests, rings, and the wire, 20 us of virtual time per
+ * turn. */
+static void *
+daemon_thread(void *arg)
+{
+	struct world *w = arg;
+
+	while (!atomic_load(&w->stop)) {
+		pthread_mutex_lock(&w->lock);
+		for (unsigned h = 0; h < 2; h++) {
+			serve_inputs(w, h);
+			rdma_svc_poll(w->svc[h]);
+		}
+		rf_run_for(w->rf, 20 * NSEC_PER_USEC);
+		pthread_mutex_unlock(&w->lock);
+	}
+	return NULL;
+}
+
+static struct world *
+world_new(void)
+{
+	struct world *w = calloc(1, sizeof(*w));
+
+	assert_non_null(w);
+	w->rf = rf_new(2, rf_seed(0x1a61c));
+	pthread_mutex_init(&w->lock, NULL);
+	for (unsigned h = 0; h < 2; h++)
+		assert_int_equal(rdma_svc_create(&w->svc[h], w->rf->h[h].e), 0);
+	assert_int_equal(pthread_create(&w->thread, NULL, daemon_thread, w), 0);
+	return w;
+}
+
+static void
+world_free(struct world *w)
+{
+	atomic_store(&w->stop, 1);
+	pthread_join(w->thread, NULL);
+	for (unsigned h = 0; h < 2; h++)
+		rdma_svc_destroy(w->svc[h]);
+	rf_free(w->rf);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+}
+
+/* A new application on host h. */
+static struct lagnic_context *
+app_open(struct world *w, unsigned h, int *raw)
+{
+	int sv[2];
+	struct lagnic_context *ctx;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+	    sv), 0);
+	pthread_mutex_lock(&w->lock);
+	assert_int_equal(rdma_svc_client_add(w->svc[h], sv[1],
+	    &w->clients[h][w->nclients[h]]), 0);
+	w->nclients[h]++;
+	pthread_mutex_unlock(&w->lock);
+	if (raw) {
+		*raw = sv[0];
+		return NULL;
+	}
+	ctx = lagnic_open_fd(sv[0]);
+	assert_non_null(ctx);
+	return ctx;
+}
+
+struct app {
+	struct lagnic_context *ctx;
+	struct lagnic_pd *pd;
+	struct lagnic_cq *cq;
+	struct lagnic_qp *qp;
+	uint8_t *buf;
+	struct lagnic_mr *mr;
+};
+
+static void
+app_objects(struct world *w, unsigned h, struct app *a)
+{
+	struct lagnic_qp_init_attr init = {
+		.qp_type = ROCE_QPT_RC, .lane = ROCE_LANE_AUTO,
+		.cap = { .max_send_wr = 64, .max_recv_wr = 64,
+		    .max_send_sge = 2, .max_recv_sge = 2,
+		    .max_inline_data = 64 },
+	};
+
+	a->ctx = app_open(w, h, NULL);
+	a->pd = lagnic_alloc_pd(a->ctx);
+	assert_non_null(a->pd);
+	a->buf = lagnic_alloc_buf(a->ctx, BUF_LEN);
+	assert_non_null(a->buf);
+	a->mr = lagnic_reg_mr(a->pd, a->buf, BUF_LEN, ROCE_ACCESS_ALL);
+	assert_non_null(a->mr);
+	a->cq = lagnic_create_cq(a->ctx, 256, NULL);
+	assert_non_null(a->cq);
+	init.send_cq = init.recv_cq = a->cq;
+	a->qp = lagnic_create_qp(a->pd, &init);
+	assert_non_null(a->qp);
+}
+
+static void
+av_to(const struct rf_host *to, struct roce_ah_attr *av, int sgid)
+{
+	memset(av, 0, sizeof(*av));
+	av->port_num = 1;
+	av->grh.sgid_index = (uint8_t)sgid;
+	av->grh.hop_limit = 64;
+	av->grh.dgid.raw[10] = av->grh.dgid.raw[11] = 0xff;
+	av->grh.dgid.raw[12] = (uint8_t)(to->ipv4 >> 24);
+	av->grh.dgid.raw[13] = (uint8_t)(to->ipv4 >> 16);
+	av->grh.dgid.raw[14] = (uint8_t)(to->ipv4 >> 8);
+	av->grh.dgid.raw[15] = (uint8_t)to->ipv4;
+	memcpy(av->dmac, to->lag->mac, 6);
+}
+
+static void
+rc_connect(struct world *w, struct app *a, unsigned ha, uint32_t dqpn)
+{
+	struct roce_qp_attr at = { .qp_state = ROCE_QPS_INIT, .port_num = 1,
+	    .qp_access_flags = ROCE_ACCESS_ALL & ~ROCE_ACCESS_LOCAL_WRITE };
+
+	assert_int_equal(lagnic_modify_qp(a->qp, &at, ROCE_QP_STATE |
+	    ROCE_QP_PKEY_INDEX | ROCE_QP_PORT | ROCE_QP_ACCESS_FLAGS), 0);
+	at.qp_state = ROCE_QPS_RTR;
+	at.path_mtu = ROCE_MTU_1024;
+	at.dest_qp_num = dqpn;
+	at.rq_psn = 100;
+	at.max_dest_rd_atomic = 16;
+	at.min_rnr_timer = 1;
+	av_to(&w->rf->h[!ha], &at.ah_attr, w->rf->h[ha].gid4);
+	assert_int_equal(lagnic_modify_qp(a->qp, &at, ROCE_QP_STATE |
+	    ROCE_QP_AV | ROCE_QP_PATH_MTU | ROCE_QP_DEST_QPN |
+	    ROCE_QP_RQ_PSN | ROCE_QP_MAX_DEST_RD_ATOMIC |
+	    ROCE_QP_MIN_RNR_TIMER), 0);
+	at.qp_state = ROCE_QPS_RTS;
+	at.sq_psn = 100;
+	at.timeout = 14;
+	at.retry_cnt = 7;
+	at.rnr_retry = 7;
+	at.max_rd_atomic = 16;
+	assert_int_equal(lagnic_modify_qp(a->qp, &at, ROCE_QP_STATE |
+	    ROCE_QP_SQ_PSN | ROCE_QP_TIMEOUT | ROCE_QP_RETRY_CNT |
+	    ROCE_QP_RNR_RETRY | ROCE_QP_MAX_QP_RD_ATOMIC), 0);
+}
+
+/* One completion, within 10 s of real time. */
+static struct roce_wc
+wait_wc(struct lagnic_cq *cq)
+{
+	struct timespec t0, t;
+	struct roce_wc wc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		int n = lagnic_poll_cq(cq, 1, &wc);
+
+		assert_true(n >= 0);
+		if (n == 1)
+			return wc;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec > 10)
+			fail_msg("no completion within 10 s");
+		usleep(100);
+	}
+}
+
+static void
+post1(struct app *a, enum roce_wr_opcode op, uint64_t laddr, uint32_t len,
+    uint64_t raddr, uint32_t rkey, uint64_t wr_id)
+{
+	struct roce_sge sge = { .addr = laddr, .length = len,
+	    .lkey = a->mr->lkey };
+	struct roce_send_wr wr = { .wr_id = wr_id, .sg_list = &sge,
+	    .num_sge = 1, .opcode = op, .send_flags = ROCE_SEND_SIGNALED }, *bad;
+
+	if (op == ROCE_WR_ATOMIC_FETCH_AND_ADD) {
+		wr.wr.atomic.remote_addr = raddr;
+		wr.wr.atomic.rkey = rkey;
+		wr.wr.atomic.compare_add = 5;
+	} else {
+		wr.wr.rdma.remote_addr = raddr;
+		wr.wr.rdma.rkey = rkey;
+	}
+	assert_int_equal(lagnic_post_send(a->qp, &wr, &bad), 0);
+}
+
+static void
+fill(uint8_t *p, size_t n, uint8_t seed)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(seed + i * 7);
+}
+
+static void
+test_every_operation_end_to_end(void **state)
+{
+	struct world *w = world_new();
+	struct app a, b;
+	struct roce_sge rsge;
+	struct roce_recv_wr rwr = { .wr_id = 77, .sg_list = &rsge,
+	    .num_sge = 1 }, *rbad;
+	struct roce_wc wc;
+	struct roce_device_attr da;
+	struct roce_port_attr pa;
+	union roce_gid gid;
+	uint64_t old;
+
+	app_objects(w, 0, &a);
+	app_objects(w, 1, &b);
+	assert_int_equal(lagnic_query_device(a.ctx, &da), 0);
+	assert_int_equal(da.phys_port_cnt, 1);
+	assert_int_equal(lagnic_query_port(a.ctx, 1, &pa), 0);
+	assert_int_equal(lagnic_query_gid(a.ctx, 1, w->rf->h[0].gid4, &gid), 0);
+	assert_int_equal(gid.raw[15], (uint8_t)w->rf->h[0].ipv4);
+	rc_connect(w, &a, 0, lagnic_qp_num(b.qp));
+	rc_connect(w, &b, 1, lagnic_qp_num(a.qp));
+
+	/* SEND 4 KiB (four packets at MTU 1024) */
+	fill(a.buf, 4096, 1);
+	rsge = (struct roce_sge){ .addr = (uintptr_t)b.buf, .length = 8192,
+	    .lkey = b.mr->lkey };
+	assert_int_equal(lagnic_post_recv(b.qp, &rwr, &rbad), 0);
+	post1(&a, ROCE_WR_SEND, (uintptr_t)a.buf, 4096, 0, 0, 1);
+	wc = wait_wc(a.cq);
+	assert_int_equal(wc.status, ROCE_WC_SUCCESS);
+	assert_int_equal(wc.wr_id, 1);
+	wc = wait_wc(b.cq);
+	assert_int_equal(wc.status, ROCE_WC_SUCCESS);
+	assert_int_equal(wc.opcode, ROCE_WC_RECV);
+	assert_int_equal(wc.byte_len, 4096);
+	assert_memory_equal(b.buf, a.buf, 4096);
+
+	/* WRITE 64 KiB into B, READ it back into another place of A */
+	fill(a.buf + 8192, 65536, 9);
+	post1(&a, ROCE_WR_RDMA_WRITE, (uintptr_t)a.buf + 8192, 65536,
+	    (uintptr_t)b.buf + 65536, b.mr->rkey, 2);
+	wc = wait_wc(a.cq);
+	assert_int_equal(wc.status, ROCE_WC_SUCCESS);
+	assert_memory_equal(b.buf + 65536, a.buf + 8192, 65536);
+	post1(&a, ROCE_WR_RDMA_READ, (uintptr_t)a.buf + 262144, 65536,
+	    (uintptr_t)b.buf + 65536, b.mr->rkey, 3);
+	wc = wait_wc(a.cq);
+	assert_int_equal(wc.status, ROCE_WC_SUCCESS);
+	assert_int_equal(wc.opcode, ROCE_WC_RDMA_READ);
+	assert_memory_equal(a.buf + 262144, a.buf + 8192, 65536);
+
+	/* FETCH_AND_ADD on B's word: the old value comes back */
+	memcpy(&old, (uint64_t[]){ 1000 }, 8);
+	memcpy(b.buf + 524288, &old, 8);
+	post1(&a, ROCE_WR_ATOMIC_FETCH_AND_ADD, (uintptr_t)a.buf + 600000, 8,
+	    (uintptr_t)b.buf + 524288, b.mr->rkey, 4);
+	wc = wait_wc(a.cq);
+	assert_int_equal(wc.status, ROCE_WC_SUCCESS);
+	memcpy(&old, a.buf + 600000, 8);
+	assert_int_equal(old, 1000);
+	memcpy(&old, b.buf + 524288, 8);
+	assert_int_equal(old, 1005);
+	/* a wrong rkey: the remote access error comes back as a status */
+	post1(&a, ROCE_WR_RDMA_WRITE, (uintptr_t)a.buf, 8,
+	    (uintptr_t)b.buf, b.mr->rkey ^ 0x100, 5);
+	wc = wait_wc(a.cq);
+	assert_int_equal(wc.status, ROCE_WC_REM_ACCESS_ERR);
+	lagnic_close(a.ctx);
+	lagnic_close(b.ctx);
+	world_free(w);
+}
+
+static void
+count_qp(struct roce_qp *qp, void *arg)
+{
+	(*(unsigned *)arg)++;
+}
+
+/* Two applications on one host: neither reaches the other's objects;
+ * the one that goes away leaves nothing behind. */
+static void
+test_applications_are_isolated_and_cleaned_up(void **state)
+{
+	struct world *w = world_new();
+	struct app a, c;
+	struct lagnic_mr *mr;
+	struct roce_wc wc;
+	unsigned n = 0;
+
+	app_objects(w, 0, &a);
+	app_objects(w, 0, &c);
+	/* a's shared memory is not c's: c cannot register it */
+	mr = lagnic_reg_mr(c.pd, a.buf, 4096, ROCE_ACCESS_LOCAL_WRITE);
+	assert_null(mr);
+	assert_int_equal(errno, EOPNOTSUPP);
+	/* nor use a's MR through its key: a local protection error, no
+	 * byte of a's memory sent */
+	rc_connect(w, &c, 0, lagnic_qp_num(a.qp));
+	{
+		struct roce_sge sge = { .addr = (uintptr_t)a.buf, .length = 8,
+		    .lkey = a.mr->lkey };
+		struct roce_send_wr wr = { .wr_id = 9, .sg_list = &sge,
+		    .num_sge = 1, .opcode = ROCE_WR_SEND,
+		    .send_flags = ROCE_SEND_SIGNALED }, *bad;
+
+		assert_int_equal(lagnic_post_send(c.qp, &wr, &bad), 0);
+		wc = wait_wc(c.cq);
+		assert_int_not_equal(wc.status, ROCE_WC_SUCCESS);
+	}
+	/* a goes away: its QP, CQ, MR, PD and mappings go with it */
+	lagnic_close(a.ctx);
+	lagnic_close(c.ctx);
+	usleep(50000);
+	atomic_store(&w->stop, 1);
+	pthread_join(w->thread, NULL);
+	for (unsigned i = 0; i < w->nclients[0]; i++)
+		if (w->clients[0][i])
+			rdma_svc_client_input(w->svc[0], w->clients[0][i]);
+	assert_int_equal(rdma_svc_nclients(w->svc[0]), 0);
+	roce_engine_foreach_qp(w->rf->h[0].e, count_qp, &n);
+	assert_int_equal(n, 0);
+	atomic_store(&w->stop, 0);
+	assert_int_equal(pthread_create(&w->thread, NULL, daemon_thread, w), 0);
+	world_free(w);
+}
+
+/* Garbage on the socket: that client is closed, counted; others go on. */
+static void
+test_protocol_errors_close_only_that_client(void **state)
+{
+	struct world *w = world_new();
+	struct app a;
+	int raw;
+	uint8_t junk[7] = { 1, 2, 3, 4, 5, 6, 7 };
+	char buf[64];
+
+	app_objects(w, 0, &a);
+	app_open(w, 0, &raw);
+	assert_int_equal(send(raw, junk, sizeof(junk), 0), (ssize_t)sizeof(junk));
+	/* the service hangs up on it */
+	assert_int_equal(recv(raw, buf, sizeof(buf), 0), 0);
+	close(raw);
+	/* a is still served */
+	assert_non_null(lagnic_alloc_pd(a.ctx));
+	lagnic_close(a.ctx);
+	world_free(w);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_operation_end_to_end),
+		cmocka_unit_test(test_applications_are_isolated_and_cleaned_up),
+		cmocka_unit_test(test_protocol_errors_close_only_that_client),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
