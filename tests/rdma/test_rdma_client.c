@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "lagnic/lagnic.h"
+#include "rdma/rdma_msg.h"
 #include "rdma/rdma_svc.h"
 #include "roce_fixture.h"
 
@@ -394,6 +395,77 @@ test_protocol_errors_close_only_that_client(void **state)
 	world_free(w);
 }
 
+/* raw request on a fresh connection: the reply's error, or 1 if the
+ * service hung up */
+static int
+raw_call(int sock, uint32_t type, const void *body, size_t len, int fd)
+{
+	struct rdma_hdr h = { .type = type, .seq = 7 };
+	_Alignas(16) uint8_t buf[RDMA_MSG_MAX];
+	int fds[RDMA_MSG_FDS], n;
+	unsigned nfds;
+
+	assert_int_equal(rdma_msg_send(sock, &h, body, len, fd >= 0 ? &fd : NULL,
+	    fd >= 0 ? 1 : 0), 0);
+	for (int i = 0; i < 1000; i++) {
+		n = rdma_msg_recv(sock, buf, sizeof(buf), fds, &nfds);
+		if (n != -EAGAIN)
+			break;
+		usleep(1000);
+	}
+	for (unsigned i = 0; i < nfds; i++)
+		close(fds[i]);
+	if (n == 0)
+		return 1;
+	assert_true(n >= (int)sizeof(h));
+	return ((struct rdma_hdr *)buf)->err;
+}
+
+/* Malformed requests: closed (protocol errors) or refused (bad values),
+ * never half applied. */
+static void
+test_malformed_requests(void **state)
+{
+	struct world *w = world_new();
+	struct rdma_hello_req hello = { .version = RDMA_PROTO_VERSION };
+	struct rdma_handle h = { .handle = 1 };
+	uint8_t big[64] = { 0 };
+	int s;
+
+	/* anything before HELLO */
+	app_open(w, 0, &s);
+	assert_int_equal(raw_call(s, RDMA_MSG_ALLOC_PD, NULL, 0, -1), 1);
+	close(s);
+	/* a wrong size for its type */
+	app_open(w, 0, &s);
+	assert_int_equal(raw_call(s, RDMA_MSG_HELLO, big, sizeof(big), -1), 1);
+	close(s);
+	/* an unknown type */
+	app_open(w, 0, &s);
+	assert_int_equal(raw_call(s, RDMA_MSG_HELLO, &hello, sizeof(hello),
+	    -1), 0);
+	assert_int_equal(raw_call(s, RDMA_MSG_COUNT, NULL, 0, -1), 1);
+	close(s);
+	/* refused values: the connection stays */
+	app_open(w, 0, &s);
+	assert_int_equal(raw_call(s, RDMA_MSG_HELLO, &hello, sizeof(hello),
+	    -1), 0);
+	assert_int_equal(raw_call(s, RDMA_MSG_DEALLOC_PD, &h, sizeof(h), -1),
+	    -EINVAL);			/* no such PD */
+	assert_int_equal(raw_call(s, RDMA_MSG_UNMAP_BUF, &h, sizeof(h),
+	    dup(1)), -EINVAL);		/* an fd where none belongs */
+	{
+		struct rdma_map_buf_req mb = { .va = 0x10000, .len = 4096 };
+
+		/* MAP_BUF without its fd */
+		assert_int_equal(raw_call(s, RDMA_MSG_MAP_BUF, &mb,
+		    sizeof(mb), -1), -EINVAL);
+	}
+	assert_int_equal(raw_call(s, RDMA_MSG_ALLOC_PD, NULL, 0, -1), 0);
+	close(s);
+	world_free(w);
+}
+
 int
 main(void)
 {
@@ -401,6 +473,7 @@ main(void)
 		cmocka_unit_test(test_every_operation_end_to_end),
 		cmocka_unit_test(test_applications_are_isolated_and_cleaned_up),
 		cmocka_unit_test(test_protocol_errors_close_only_that_client),
+		cmocka_unit_test(test_malformed_requests),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
