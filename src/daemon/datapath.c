@@ -106,6 +106,8 @@ rx_member(struct nic *nic, struct nic_port *np)
 		case LAG_RX_CONSUMED:
 			break;
 		case LAG_RX_PASS:
+			if (nic_rdma_rx(nic, burst[i]))
+				break;
 			if (esw_from_uplink(nic->esw, burst[i], &fwd)) {
 				esw_forward(nic, &fwd, burst[i], NULL);
 				break;
@@ -323,6 +325,7 @@ nic_poll(struct nic *nic)
 	work += tx_sched(nic, now);
 	vfs_resume(nic);
 	probe_source_refresh(nic, now);
+	work += nic_rdma_poll(nic, now);
 	if (now >= lag_next_deadline(nic->lag))
 		lag_tick(nic->lag);
 	announce_tick(&nic->announce, now);
@@ -335,6 +338,7 @@ nic_next_deadline(struct nic *nic)
 	uint64_t next = MIN(lag_next_deadline(nic->lag),
 	    announce_next_deadline(&nic->announce));
 
+	next = MIN(next, nic_rdma_next_deadline(nic));
 	/* throttled queues: wake when the first may send again */
 	return MIN(next, txs_next_deadline(nic->txs));
 }

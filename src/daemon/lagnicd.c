@@ -18,6 +18,7 @@
 #include "ctl/options.h"
 #include "ctl/proto.h"
 #include "ctl/server.h"
+#include "daemon/lagnicd_rdma.h"
 #include "daemon/loop.h"
 #include "daemon/nic.h"
 #include "lib/log.h"
@@ -25,6 +26,7 @@
 struct lagnicd_args {
 	const char *config;
 	const char *socket;
+	const char *rdma_socket;
 	const char *group;
 	struct nic_config cfg;
 };
@@ -42,6 +44,8 @@ usage(FILE *f)
 	    "  -p PORT     a member port (repeat for more)\n"
 	    "  -o OPT=VAL  a bonding option, e.g. -o mode=802.3ad -o miimon=100\n"
 	    "  -s SOCKET   control socket (default /run/lagnic/NAME.sock)\n"
+	    "  -r SOCKET   RDMA socket for applications (liblagnic; default\n"
+	    "              /run/lagnic/NAME.rdma.sock)\n"
 	    "  -g GROUP    group that may use the control socket (default root)\n"
 	    "  -v          debug logging\n");
 }
@@ -91,7 +95,7 @@ load_config_file(int argc, char **argv, struct lagnicd_args *a,
 
 	nic_config_default(&a->cfg);
 	opterr = 0;
-	while ((c = getopt(argc, argv, "c:n:b:p:o:s:g:vh")) != -1)
+	while ((c = getopt(argc, argv, "c:n:b:p:o:s:r:g:vh")) != -1)
 		if (c == 'c')
 			a->config = optarg;
 	optind = 1;
@@ -110,7 +114,7 @@ parse_args(int argc, char **argv, struct lagnicd_args *a,
 {
 	int c, e = load_config_file(argc, argv, a, caps);
 
-	while (!e && (c = getopt(argc, argv, "c:n:b:p:o:s:g:vh")) != -1) {
+	while (!e && (c = getopt(argc, argv, "c:n:b:p:o:s:r:g:vh")) != -1) {
 		switch (c) {
 		case 'c':
 			break;
@@ -129,6 +133,9 @@ parse_args(int argc, char **argv, struct lagnicd_args *a,
 			break;
 		case 's':
 			a->socket = optarg;
+			break;
+		case 'r':
+			a->rdma_socket = optarg;
 			break;
 		case 'g':
 			a->group = optarg;
@@ -201,9 +208,10 @@ run(struct lagnicd_args *a, const struct nic_caps *caps)
 {
 	struct nic_err err = { 0 };
 	struct ctl_server *srv = NULL;
+	struct lagnicd_rdma *rdma = NULL;
 	struct nic *nic = NULL;
 	struct loop *loop;
-	char path[128];
+	char path[128], rpath[128];
 	gid_t gid;
 	int e, sigfd;
 
@@ -235,9 +243,24 @@ run(struct lagnicd_args *a, const struct nic_caps *caps)
 		fprintf(stderr, "lagnicd: %s\n", err.msg);
 		goto out_nic;
 	}
-	log_info("%s: running, %u ports, control socket %s", a->cfg.name,
-	    a->cfg.nports, a->socket);
+	if (!a->rdma_socket) {
+		snprintf(rpath, sizeof(rpath), "/run/lagnic/%s.rdma.sock",
+		    a->cfg.name);
+		a->rdma_socket = rpath;
+	}
+	e = lagnicd_rdma_open(&rdma, loop, nic, a->rdma_socket, gid,
+	    a->group != NULL);
+	if (e) {
+		fprintf(stderr, "lagnicd: RDMA socket %s: %s\n", a->rdma_socket,
+		    strerror(-e));
+		goto out_srv;
+	}
+	log_info("%s: running, %u ports, control socket %s%s%s", a->cfg.name,
+	    a->cfg.nports, a->socket, rdma ? ", RDMA socket " : "",
+	    rdma ? a->rdma_socket : "");
 	e = loop_run(loop);
+	lagnicd_rdma_close(rdma);
+out_srv:
 	ctl_server_close(srv);
 out_nic:
 	nic_destroy(nic);

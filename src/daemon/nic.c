@@ -110,10 +110,18 @@ nic_lag_event(struct lag *lag, const struct lag_event *ev, void *arg)
 
 	if (nic->pf && ev->type == LAG_EV_CARRIER)
 		port_tap_set_carrier(nic->pf, ev->up);
-	if (ev->type == LAG_EV_CARRIER)
+	if (ev->type == LAG_EV_CARRIER) {
 		nic_fn_carrier_update(nic);
-	if (ev->type == LAG_EV_LANES)
+		nic_rdma_carrier(nic, ev->up);
+	}
+	if (ev->type == LAG_EV_LANES) {
 		nic_fn_lanes_changed(nic);
+		nic_rdma_lanes_changed(nic);
+		/* balance-slb moves senders without a new active member:
+		 * tell the switch where their MACs are now */
+		if (lag->opt.mode == LAG_MODE_BALANCE_SLB && lag->carrier)
+			nic_fn_announce(nic);
+	}
 	if (nic->pf && ev->type == LAG_EV_ACTIVE &&
 	    memcmp(nic->pf->mac, lag->mac, ETH_ALEN_) != 0) {
 		port_mac_set(nic->pf, lag->mac);
@@ -581,16 +589,21 @@ nic_start(struct nic *nic, const struct nic_config *cfg, struct nic_err *err)
 		if (e)
 			goto fail_fn;
 		nic_fn_pf_mac_update(nic);
+		e = nic_rdma_start(nic, err);
+		if (e)
+			goto fail_pf;
 	}
 	if (nic->env.loop) {
 		e = loop_poller_add(nic->env.loop, nic_poll_cb, nic_deadline_cb,
 		    nic);
 		if (e) {
 			nic_err_set(err, e, "event loop: %s", strerror(-e));
-			goto fail_pf;
+			goto fail_rdma;
 		}
 	}
 	return 0;
+fail_rdma:
+	nic_rdma_stop(nic);
 fail_pf:
 	nic_pf_close(nic);
 fail_fn:
@@ -652,6 +665,7 @@ nic_destroy(struct nic *nic)
 	nic_vfs_close(nic);
 	if (nic->env.loop)
 		loop_poller_del(nic->env.loop, nic);
+	nic_rdma_stop(nic);
 	nic_pf_close(nic);
 	nic_fn_stop(nic);
 	lag_destroy(nic->lag);

@@ -166,6 +166,10 @@ struct lag *nic_lag(struct nic *nic);
 struct port *nic_port(struct nic *nic, const char *ifname);
 /* The PF TAP's port, or NULL when cfg.pf is false. */
 struct port *nic_pf(struct nic *nic);
+/* The RDMA device (NULL without a PF): the engine, and the service that
+ * lagnicd hands applications' connections to. */
+struct rdma_svc *nic_rdma_svc(struct nic *nic);
+struct roce_engine *nic_rdma_engine(struct nic *nic);
 const struct nic_fn_counters *nic_pf_counters(const struct nic *nic);
 
 /* Small edits through nic_reconfigure. */

@@ -75,9 +75,24 @@ struct nic {
 	uint64_t probe_src_next;	/* when to read the PF's addresses */
 	uint64_t rx_not_for_us;		/* passed the LAG, no function wants it */
 	struct nic_subscriber subs[NIC_SUBSCRIBERS_MAX];
+	/* RDMA (nic_rdma.c): the engine, its service, its frames */
+	struct roce_engine *roce;
+	struct rdma_svc *rdma;
+	struct pkt_pool rdma_pool;
+	uint8_t rdma_lanes[LAG_LANES];	/* the table the engine knows */
+	uint64_t rdma_gid_next;		/* when to read the PF's addresses */
 };
 
 void nic_emit(struct nic *nic, const struct nic_event *ev);
+
+/* nic_rdma.c: the RDMA engine on the lanes and its service. */
+int nic_rdma_start(struct nic *nic, struct nic_err *err);
+void nic_rdma_stop(struct nic *nic);
+bool nic_rdma_rx(struct nic *nic, struct pkt *pkt);
+void nic_rdma_lanes_changed(struct nic *nic);
+void nic_rdma_carrier(struct nic *nic, bool up);
+bool nic_rdma_poll(struct nic *nic, uint64_t now);
+uint64_t nic_rdma_next_deadline(const struct nic *nic);
 struct nic_port *nic_port_find(struct nic *nic, const char *ifname);
 
 /* nic_fn.c: the functions' eSwitch and TX scheduler. */

@@ -67,8 +67,17 @@ client_free_objects(struct rdma_client *c)
 }
 
 void
+rdma_svc_set_close_cb(struct rdma_svc *svc, rdma_svc_close_fn *fn, void *arg)
+{
+	svc->close_cb = fn;
+	svc->close_arg = arg;
+}
+
+void
 rdma_svc_client_close(struct rdma_svc *s, struct rdma_client *c)
 {
+	if (s->close_cb)
+		s->close_cb(c, s->close_arg);
 	for (unsigned i = 0; i < RDMA_CLIENTS_MAX; i++)
 		if (s->clients[i] == c)
 			s->clients[i] = NULL;
@@ -121,6 +130,18 @@ int
 rdma_svc_client_fd(const struct rdma_client *c)
 {
 	return c->fd;
+}
+
+struct rdma_svc *
+rdma_svc_client_svc(const struct rdma_client *c)
+{
+	return c->svc;
+}
+
+void
+rdma_svc_client_drop(struct rdma_client *c)
+{
+	rdma_svc_client_close(c->svc, c);
 }
 
 int

@@ -39,6 +39,12 @@ struct rdma_svc_counters {
 };
 
 int rdma_svc_create(struct rdma_svc **out, struct roce_engine *engine);
+/* Called as a client is closed, before its fds are: the owner takes them
+ * out of its event loop (an fd the client still holds a copy of, the
+ * doorbell, would otherwise stay in epoll). */
+typedef void rdma_svc_close_fn(struct rdma_client *c, void *arg);
+void rdma_svc_set_close_cb(struct rdma_svc *svc, rdma_svc_close_fn *fn,
+    void *arg);
 /* Closes every client. */
 void rdma_svc_destroy(struct rdma_svc *svc);
 
@@ -50,6 +56,9 @@ int rdma_svc_client_add(struct rdma_svc *svc, int fd,
  * (the pointer is gone). */
 int rdma_svc_client_input(struct rdma_svc *svc, struct rdma_client *c);
 int rdma_svc_client_fd(const struct rdma_client *c);
+struct rdma_svc *rdma_svc_client_svc(const struct rdma_client *c);
+/* Close a client now (the owner could not watch it). */
+void rdma_svc_client_drop(struct rdma_client *c);
 int rdma_svc_client_doorbell_fd(const struct rdma_client *c);
 void rdma_svc_doorbell(struct rdma_client *c);
 

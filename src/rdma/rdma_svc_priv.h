@@ -73,6 +73,8 @@ struct rdma_client {
 
 struct rdma_svc {
 	struct roce_engine *e;
+	rdma_svc_close_fn *close_cb;
+	void *close_arg;
 	struct ratelimit log_rl;
 	struct rdma_client *clients[RDMA_CLIENTS_MAX];
 	struct rdma_svc_counters cnt;
