@@ -137,7 +137,11 @@ setup(struct res *r, const struct opts *o)
 	r->qp = lagnic_create_qp(r->pd, &init);
 	if (!r->qp)
 		die("qp", errno);
-	r->gid_index = our_ipv4(r, &r->me.ipv4);
+	/* lagnicd reads the PF's addresses once a second: a fresh one may
+	 * take that long to be a GID */
+	for (int i = 0; i < 50 && (r->gid_index = our_ipv4(r, &r->me.ipv4)) < 0;
+	    i++)
+		usleep(100000);
 	if (r->gid_index < 0)
 		die("no IPv4 GID (lag0 has no address?)", ENOENT);
 	r->me.qpn = lagnic_qp_num(r->qp);

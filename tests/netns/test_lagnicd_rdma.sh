@@ -1,0 +1,76 @@
+#!/bin/bash
+# RDMA between two lagnicd hosts over a LAG of two veth links: lagnic-perf
+# (liblagnic) writes, sends and reads with every byte checked; then a link
+# is cut in the middle of a stream of writes and of reads: no work request
+# fails and the data is intact.
+set -euo pipefail
+BUILD=${BUILD:?set BUILD to the meson build dir}
+BACKEND=${BACKEND:-afpacket}
+TB=lrdma$$
+. "$(dirname "$0")/lagnicd_lib.sh"
+trap tb_cleanup EXIT
+
+PERF=${LAGNIC_PERF:-$BUILD/src/tools/lagnic-perf}
+[ "$(id -u)" -eq 0 ] || fail "needs root (network namespaces)"
+[ -x "$LAGNICD" ] || fail "no $LAGNICD"
+[ -x "$PERF" ] || fail "no $PERF"
+
+# perf HOST ARGS...: lagnic-perf against HOST's lagnicd, at most 60 s
+perf() {
+	local h=$1; shift
+	inns "$h" timeout 60 "$PERF" -r "$LOGDIR/$h.rdma" "$@"
+}
+
+# run OP ARGS...: server in h1, client in h0; both must end well
+run() {
+	local op=$1; shift
+	bg perf h1 -t "$op" -c "$@" server >"$LOGDIR/server.out" 2>&1
+	local srv=$BG_PID
+	perf h0 -t "$op" -c "$@" client 10.77.0.2 >"$LOGDIR/client.out" 2>&1 ||
+		fail "$op client: $(cat "$LOGDIR/client.out")"
+	wait "$srv" || fail "$op server: $(cat "$LOGDIR/server.out")"
+	grep -q "check: ok" "$LOGDIR/client.out" ||
+		fail "$op: data check: $(cat "$LOGDIR/client.out")"
+	note "$(head -1 "$LOGDIR/client.out")"
+}
+
+# run_cut OP ARGS...: the same, with h0's eth0 cut once the stream runs
+run_cut() {
+	local op=$1; shift
+	bg perf h1 -t "$op" -c "$@" server >"$LOGDIR/server.out" 2>&1
+	local srv=$BG_PID
+	bg perf h0 -t "$op" -c "$@" client 10.77.0.2 >"$LOGDIR/client.out" 2>&1
+	local cli=$BG_PID
+	sleep 1		# the stream is running (it lasts several seconds)
+	kill -0 "$cli" 2>/dev/null || fail "$op: the stream ended before the cut"
+	inns h0 ip link set eth0 down
+	note "$op: eth0 cut mid-stream"
+	wait "$cli" || fail "$op client after the cut: $(cat "$LOGDIR/client.out")"
+	wait "$srv" || fail "$op server after the cut: $(cat "$LOGDIR/server.out")"
+	grep -q "check: ok" "$LOGDIR/client.out" ||
+		fail "$op: data check after the cut: $(cat "$LOGDIR/client.out")"
+	note "$(head -1 "$LOGDIR/client.out")"
+	inns h0 ip link set eth0 up
+	wait_for 5 inns h0 sh -c "ip -br link show eth0 | grep -q LOWER_UP"
+}
+
+for mode in balance-xor active-backup; do
+	note "mode $mode over $BACKEND"
+	"$TESTBED" pair "$TB" 2
+	for h in h0 h1; do
+		start_lagnicd "$h" -b "$BACKEND" -o "mode=$mode" -o miimon=100 \
+			-o xmit_hash_policy=layer3+4 -r "$LOGDIR/$h.rdma" \
+			-p eth0 -p eth1
+	done
+	ip_up h0 10.77.0.1/24
+	ip_up h1 10.77.0.2/24
+	wait_for 5 inns h0 ping -c 1 -W 1 10.77.0.2 || fail "$mode: no ping"
+	run write -s 65536 -n 200
+	run send -s 65536 -n 200
+	run read -s 65536 -n 200
+	run write -s 64 -n 2000 -d 1
+	run_cut write -s 16384 -n 40000
+	run_cut read -s 16384 -n 40000
+	"$TESTBED" down "$TB"
+done
+echo "ok"
