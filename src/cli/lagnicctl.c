@@ -60,6 +60,12 @@ print_caps(const struct out_ops *o, FILE *f, const json_t *r)
 	o->caps(f, r);
 }
 
+static void
+print_rdma(const struct out_ops *o, FILE *f, const json_t *r)
+{
+	o->rdma(f, r);
+}
+
 static const char *const a_port_add[] = { "port", "backend", NULL };
 static const char *const a_port[] = { "port", NULL };
 static const char *const a_option[] = { "name", "value", NULL };
@@ -70,6 +76,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "counters", NULL, 0, 0, "counters", NULL, print_counters, false, false },
 	{ "config", NULL, 0, 0, "config", NULL, print_config, false, false },
 	{ "caps", NULL, 0, 0, "caps", NULL, print_caps, false, false },
+	{ "rdma", NULL, 0, 0, "rdma", NULL, print_rdma, false, false },
 	{ "port", "add", 1, 2, "port-add", a_port_add, NULL, false, false },
 	{ "port", "del", 1, 1, "port-del", a_port, NULL, false, false },
 	{ "option", "set", 2, 2, "option-set", a_option, NULL, false, false },
@@ -90,6 +97,7 @@ usage(FILE *f)
 	    "  counters                   counters of the LAG, ports, functions\n"
 	    "  config                     the effective configuration\n"
 	    "  caps                       the device's capability profile\n"
+	    "  rdma                       the RDMA device, its QPs and counters\n"
 	    "  port add IF [BACKEND]      add a member port\n"
 	    "  port del IF                remove a member port\n"
 	    "  option set NAME VALUE      set an option (bonding's names)\n"

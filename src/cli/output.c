@@ -29,6 +29,7 @@ const struct out_ops out_json = {
 	.counters = json_result,
 	.config = json_result,
 	.caps = json_result,
+	.rdma = json_result,
 	.event = json_event,
 };
 
@@ -387,5 +388,6 @@ const struct out_ops out_text = {
 	.counters = text_generic,
 	.config = text_config,
 	.caps = text_generic,
+	.rdma = text_generic,
 	.event = text_event,
 };

@@ -15,6 +15,7 @@ struct out_ops {
 	void (*counters)(FILE *f, const json_t *result);
 	void (*config)(FILE *f, const json_t *result);
 	void (*caps)(FILE *f, const json_t *result);
+	void (*rdma)(FILE *f, const json_t *result);
 	/* One monitor event, on one line. */
 	void (*event)(FILE *f, const json_t *ev);
 };

@@ -80,6 +80,14 @@ cmd_caps(struct ctl_client *c, const json_t *req, json_t **result,
 }
 
 static int
+cmd_rdma(struct ctl_client *c, const json_t *req, json_t **result,
+    struct nic_err *err)
+{
+	*result = ctl_state_rdma(c->srv->nic);
+	return *result ? 0 : oom(err);
+}
+
+static int
 cmd_port_add(struct ctl_client *c, const json_t *req, json_t **result,
     struct nic_err *err)
 {
@@ -376,6 +384,7 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "counters", cmd_counters, true, NULL, NULL },
 	{ "config", cmd_config, true, NULL, NULL },
 	{ "caps", cmd_caps, true, NULL, NULL },
+	{ "rdma", cmd_rdma, true, NULL, NULL },
 	{ "monitor", cmd_monitor, true, NULL, NULL },
 	{ "port-add", cmd_port_add, false, f_port, f_backend },
 	{ "port-del", cmd_port_del, false, f_port, NULL },

@@ -60,5 +60,7 @@ int ctl_state_fill(json_t *obj, const struct ctl_state_row *rows,
 json_t *ctl_state_show(const struct ctl_view *v);
 json_t *ctl_state_counters(const struct ctl_view *v);
 json_t *ctl_state_caps(const struct nic_caps *caps);
+/* `lagnicctl rdma`: the RDMA device, its QPs and counters. */
+json_t *ctl_state_rdma(struct nic *nic);
 
 #endif

@@ -71,6 +71,23 @@ for mode in balance-xor active-backup; do
 	run write -s 64 -n 2000 -d 1
 	run_cut write -s 16384 -n 40000
 	run_cut read -s 16384 -n 40000
+	# lagnicctl rdma: the device, and what the failovers did
+	ctl h0 -j rdma >"$LOGDIR/rdma.json"
+	python3 - "$mode" "$LOGDIR/rdma.json" <<'PY' || fail "$mode: lagnicctl rdma: $(cat "$LOGDIR/rdma.json")"
+import json, sys
+mode, d = sys.argv[1], json.load(open(sys.argv[2]))
+c = d["counters"]
+assert d["device"]["port_state"] == "active", d["device"]
+assert any(g["gid"] == "::ffff:10.77.0.1" for g in d["device"]["gids"])
+assert d["service"]["clients"] == 0 and d["qps"] == [], "left behind"
+assert c["wc_errors"] == 0, c
+# active-backup: every lane was on eth0, so the first cut moved the
+# stream's QP at once (the second cut hits the backup: eth1 stays active)
+if mode == "active-backup":
+    assert c["lane_rewinds"] >= 1, c
+print("# rdma: %d retransmits, %d lane rewinds, %d timeouts" %
+      (c["retransmits"], c["lane_rewinds"], c["timeouts"]))
+PY
 	"$TESTBED" down "$TB"
 done
 echo "ok"

@@ -311,7 +311,7 @@ test_garbage(void **state)
 		{ "{}", 0, "needs \"cmd\"" },
 		{ "{\"cmd\": 5}", 0, "needs \"cmd\"" },
 		{ "{\"cmd\": \"nope\"}", 0, "unknown command 'nope' (show, "
-		    "counters, config, caps, monitor, port-add, port-del, "
+		    "counters, config, caps, rdma, monitor, port-add, port-del, "
 		    "option-set, vf-add, vf-set, vf-del)" },
 		{ "{\"cmd\": \"show\", \"verbose\": \"1\"}", 0,
 		    "show: unknown field 'verbose'" },
