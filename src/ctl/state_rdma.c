@@ -102,16 +102,25 @@ ctl_state_rdma(struct nic *nic)
 {
 	struct roce_engine *e = nic_rdma_engine(nic);
 	struct roce_port_attr pa;
+	struct roce_device_attr da;
 	struct qps_walk w = { .lag = nic_lag(nic), .qps = json_array() };
+	uint8_t m[6];
+	char mac[18], guid[20];
 
 	if (!e || !w.qps) {
 		json_decref(w.qps);
 		return json_pack("{s:n}", "device");
 	}
 	roce_query_port(e, 1, &pa);
+	roce_query_device(e, &da);
+	roce_engine_mac(e, m);
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1],
+	    m[2], m[3], m[4], m[5]);
+	snprintf(guid, sizeof(guid), "%016llx",
+	    (unsigned long long)da.node_guid);
 	roce_engine_foreach_qp(e, qp_json, &w);
-	return json_pack("{s:{s:s, s:I, s:o}, s:o, s:o, s:o}",
-	    "device",
+	return json_pack("{s:{s:s, s:s, s:s, s:I, s:o}, s:o, s:o, s:o}",
+	    "device", "mac", mac, "node_guid", guid,
 	    "port_state", pa.state == 4 ? "active" : "down",
 	    "active_mtu", (json_int_t)roce_mtu_bytes(pa.active_mtu),
 	    "gids", gids_json(e),

@@ -126,6 +126,7 @@ nic_lag_event(struct lag *lag, const struct lag_event *ev, void *arg)
 	    memcmp(nic->pf->mac, lag->mac, ETH_ALEN_) != 0) {
 		port_mac_set(nic->pf, lag->mac);
 		nic_fn_pf_mac_update(nic);
+		nic_rdma_mac_update(nic);
 	}
 	/* bonding notifies peers whenever a new active member is chosen;
 	 * the VFs' MACs move with it */
@@ -314,6 +315,8 @@ nic_pf_follow_mac(struct nic *nic)
 {
 	static const uint8_t zero[ETH_ALEN_];
 
+	if (memcmp(nic->lag->mac, zero, ETH_ALEN_) != 0)
+		nic_rdma_mac_update(nic);
 	if (!nic->pf || memcmp(nic->lag->mac, zero, ETH_ALEN_) == 0 ||
 	    memcmp(nic->pf->mac, nic->lag->mac, ETH_ALEN_) == 0)
 		return;

@@ -91,6 +91,7 @@ void nic_rdma_stop(struct nic *nic);
 bool nic_rdma_rx(struct nic *nic, struct pkt *pkt);
 void nic_rdma_lanes_changed(struct nic *nic);
 void nic_rdma_carrier(struct nic *nic, bool up);
+void nic_rdma_mac_update(struct nic *nic);
 bool nic_rdma_poll(struct nic *nic, uint64_t now);
 uint64_t nic_rdma_next_deadline(const struct nic *nic);
 struct nic_port *nic_port_find(struct nic *nic, const char *ifname);

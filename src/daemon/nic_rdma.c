@@ -108,6 +108,14 @@ nic_rdma_lanes_changed(struct nic *nic)
 	roce_engine_lanes_changed(nic->roce, &moved);
 }
 
+/* The LAG's MAC (the PF's) as the engine's source MAC. */
+void
+nic_rdma_mac_update(struct nic *nic)
+{
+	if (nic->roce)
+		roce_engine_set_mac(nic->roce, nic->lag->mac);
+}
+
 void
 nic_rdma_carrier(struct nic *nic, bool up)
 {

@@ -61,6 +61,20 @@ guid_from_mac(const uint8_t *mac)
 	    (uint64_t)mac[3] << 16 | (uint64_t)mac[4] << 8 | mac[5];
 }
 
+void
+roce_engine_set_mac(struct roce_engine *e, const uint8_t mac[6])
+{
+	memcpy(e->cfg.mac, mac, sizeof(e->cfg.mac));
+	if (!e->cfg.node_guid)
+		e->attr.node_guid = guid_from_mac(e->cfg.mac);
+}
+
+void
+roce_engine_mac(const struct roce_engine *e, uint8_t mac[6])
+{
+	memcpy(mac, e->cfg.mac, sizeof(e->cfg.mac));
+}
+
 static void
 attr_init(struct roce_engine *e)
 {

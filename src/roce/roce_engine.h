@@ -178,6 +178,10 @@ int roce_query_port(const struct roce_engine *e, uint8_t port_num,
     struct roce_port_attr *attr);
 /* The port's state as the owner sees the LAG (carrier): ACTIVE or DOWN. */
 void roce_engine_set_port_active(struct roce_engine *e, bool active);
+/* The source MAC of every frame (the PF's: it may come after creation,
+ * with the first member); the node GUID follows it unless given. */
+void roce_engine_set_mac(struct roce_engine *e, const uint8_t mac[6]);
+void roce_engine_mac(const struct roce_engine *e, uint8_t mac[6]);
 
 /* GID table from the PF's addresses: IPv4 as ::ffff:a.b.c.d, IPv6 as is.
  * Returns the index; -EEXIST, -ENOSPC. */

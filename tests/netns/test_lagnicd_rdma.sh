@@ -73,11 +73,14 @@ for mode in balance-xor active-backup; do
 	run_cut read -s 16384 -n 40000
 	# lagnicctl rdma: the device, and what the failovers did
 	ctl h0 -j rdma >"$LOGDIR/rdma.json"
-	python3 - "$mode" "$LOGDIR/rdma.json" <<'PY' || fail "$mode: lagnicctl rdma: $(cat "$LOGDIR/rdma.json")"
+	inns h0 cat /sys/class/net/lag0/address >"$LOGDIR/lag0.mac"
+	python3 - "$mode" "$LOGDIR/rdma.json" "$LOGDIR/lag0.mac" <<'PY' || fail "$mode: lagnicctl rdma: $(cat "$LOGDIR/rdma.json")"
 import json, sys
 mode, d = sys.argv[1], json.load(open(sys.argv[2]))
 c = d["counters"]
 assert d["device"]["port_state"] == "active", d["device"]
+# frames leave from the PF's MAC (known only once a member joined)
+assert d["device"]["mac"] == open(sys.argv[3]).read().strip(), d["device"]
 assert any(g["gid"] == "::ffff:10.77.0.1" for g in d["device"]["gids"])
 assert d["service"]["clients"] == 0 and d["qps"] == [], "left behind"
 assert c["wc_errors"] == 0, c
