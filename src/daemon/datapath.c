@@ -289,27 +289,35 @@ ipv6_is_link_local(const uint8_t *a)
 }
 
 /* The PF's addresses as the source of ARP/NS probes: the first IPv4
- * address, the first global IPv6 one (else a link-local). Read again at
- * most once a second, when a probe is due. */
+ * address, the first global IPv6 one (else a link-local). */
 static void
-probe_source_refresh(struct nic *nic, uint64_t now)
+probe_source_set(struct nic *nic, const struct link_addrs *la)
 {
-	struct link_addrs la;
 	const uint8_t *v6 = NULL;
 
-	if (!lag_probe_enabled(nic->lag) || now < nic->probe_src_next ||
-	    now < lag_next_deadline(nic->lag))
-		return;
-	nic->probe_src_next = now + NSEC_PER_SEC;
-	if (!nic->pf || link_addrs_get(nic->pf->ifindex, &la) != 0) {
-		lag_probe_set_source(nic->lag, 0, NULL);
-		return;
-	}
-	for (unsigned i = 0; i < la.n_ipv6; i++)
+	for (unsigned i = 0; i < la->n_ipv6; i++)
 		if (!v6 || (ipv6_is_link_local(v6) &&
-		    !ipv6_is_link_local(la.ipv6[i])))
-			v6 = la.ipv6[i];
-	lag_probe_set_source(nic->lag, la.n_ipv4 ? la.ipv4[0] : 0, v6);
+		    !ipv6_is_link_local(la->ipv6[i])))
+			v6 = la->ipv6[i];
+	lag_probe_set_source(nic->lag, la->n_ipv4 ? la->ipv4[0] : 0, v6);
+}
+
+/* The PF's addresses, read at most once a second for those that follow
+ * them: the probes' source, the RDMA device's GIDs. */
+static void
+pf_addrs_refresh(struct nic *nic, uint64_t now)
+{
+	struct link_addrs la = { 0 };
+	bool probes = lag_probe_enabled(nic->lag);
+
+	if ((!probes && !nic->roce) || now < nic->pf_addrs_next)
+		return;
+	nic->pf_addrs_next = now + NSEC_PER_SEC;
+	if (nic->pf && link_addrs_get(nic->pf->ifindex, &la) != 0)
+		la = (struct link_addrs){ 0 };
+	if (probes)
+		probe_source_set(nic, &la);
+	nic_rdma_gids_update(nic, &la);
 }
 
 bool
@@ -324,7 +332,7 @@ nic_poll(struct nic *nic)
 	now = clock_now(nic->env.clock);
 	work += tx_sched(nic, now);
 	vfs_resume(nic);
-	probe_source_refresh(nic, now);
+	pf_addrs_refresh(nic, now);
 	work += nic_rdma_poll(nic, now);
 	if (now >= lag_next_deadline(nic->lag))
 		lag_tick(nic->lag);
@@ -339,6 +347,8 @@ nic_next_deadline(struct nic *nic)
 	    announce_next_deadline(&nic->announce));
 
 	next = MIN(next, nic_rdma_next_deadline(nic));
+	if (nic->roce)		/* its GIDs follow the PF's addresses */
+		next = MIN(next, nic->pf_addrs_next);
 	/* throttled queues: wake when the first may send again */
 	return MIN(next, txs_next_deadline(nic->txs));
 }

@@ -72,7 +72,7 @@ struct nic {
 	struct txs_queue *pf_txq;
 	struct nic_vf vfs[NIC_VFS_MAX];	/* by VF number */
 	struct announce announce;	/* failover peer notifications */
-	uint64_t probe_src_next;	/* when to read the PF's addresses */
+	uint64_t pf_addrs_next;		/* when to read the PF's addresses */
 	uint64_t rx_not_for_us;		/* passed the LAG, no function wants it */
 	struct nic_subscriber subs[NIC_SUBSCRIBERS_MAX];
 	/* RDMA (nic_rdma.c): the engine, its service, its frames */
@@ -80,7 +80,6 @@ struct nic {
 	struct rdma_svc *rdma;
 	struct pkt_pool rdma_pool;
 	uint8_t rdma_lanes[LAG_LANES];	/* the table the engine knows */
-	uint64_t rdma_gid_next;		/* when to read the PF's addresses */
 };
 
 void nic_emit(struct nic *nic, const struct nic_event *ev);
@@ -92,6 +91,8 @@ bool nic_rdma_rx(struct nic *nic, struct pkt *pkt);
 void nic_rdma_lanes_changed(struct nic *nic);
 void nic_rdma_carrier(struct nic *nic, bool up);
 void nic_rdma_mac_update(struct nic *nic);
+struct link_addrs;
+void nic_rdma_gids_update(struct nic *nic, const struct link_addrs *la);
 bool nic_rdma_poll(struct nic *nic, uint64_t now);
 uint64_t nic_rdma_next_deadline(const struct nic *nic);
 struct nic_port *nic_port_find(struct nic *nic, const char *ifname);

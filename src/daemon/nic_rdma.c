@@ -123,21 +123,16 @@ nic_rdma_carrier(struct nic *nic, bool up)
 		roce_engine_set_port_active(nic->roce, up);
 }
 
-/* The PF's addresses as GIDs: added as they appear (once a second). */
-static void
-nic_rdma_gids(struct nic *nic, uint64_t now)
+/* The PF's addresses as GIDs: added as they appear. */
+void
+nic_rdma_gids_update(struct nic *nic, const struct link_addrs *la)
 {
-	struct link_addrs la;
-
-	if (now < nic->rdma_gid_next || !nic->pf)
+	if (!nic->roce)
 		return;
-	nic->rdma_gid_next = now + NSEC_PER_SEC;
-	if (link_addrs_get(nic->pf->ifindex, &la) != 0)
-		return;
-	for (unsigned i = 0; i < la.n_ipv4; i++)
-		roce_gid_add_ipv4(nic->roce, la.ipv4[i]);	/* -EEXIST */
-	for (unsigned i = 0; i < la.n_ipv6; i++)
-		roce_gid_add_ipv6(nic->roce, la.ipv6[i]);
+	for (unsigned i = 0; i < la->n_ipv4; i++)
+		roce_gid_add_ipv4(nic->roce, la->ipv4[i]);	/* -EEXIST */
+	for (unsigned i = 0; i < la->n_ipv6; i++)
+		roce_gid_add_ipv6(nic->roce, la->ipv6[i]);
 }
 
 /* Every round: rings to the engine and back, the engine's timers. */
@@ -148,7 +143,6 @@ nic_rdma_poll(struct nic *nic, uint64_t now)
 
 	if (!nic->roce)
 		return false;
-	nic_rdma_gids(nic, now);
 	work = rdma_svc_poll(nic->rdma);
 	if (now >= roce_engine_next_deadline(nic->roce))
 		roce_engine_tick(nic->roce, now);
@@ -160,7 +154,7 @@ nic_rdma_next_deadline(const struct nic *nic)
 {
 	if (!nic->roce)
 		return UINT64_MAX;
-	return MIN(roce_engine_next_deadline(nic->roce), nic->rdma_gid_next);
+	return roce_engine_next_deadline(nic->roce);
 }
 
 struct rdma_svc *
