@@ -121,6 +121,22 @@ lagnic_query_qp(struct lagnic_qp *qp, struct roce_qp_attr *attr)
 	return 0;
 }
 
+static struct rdma_sge
+sge_of(const struct roce_sge *s)
+{
+	return (struct rdma_sge){ .addr = s->addr, .length = s->length,
+	    .lkey = s->lkey };
+}
+
+/* One WQE into a ring: 0, ENOMEM (full) or EPROTO (lagnicd broke it). */
+static int
+ring_put(struct shm_ring *ring, const void *wqe)
+{
+	int n = shm_ring_push(ring, wqe, 1);
+
+	return n == 1 ? 0 : n < 0 ? EPROTO : ENOMEM;
+}
+
 /* What can be refused here is refused here, as verbs would at once. */
 static int
 send_wqe_of(const struct lagnic_qp *qp, const struct roce_send_wr *wr,
@@ -141,8 +157,7 @@ send_wqe_of(const struct lagnic_qp *qp, const struct roce_send_wr *wr,
 	for (int i = 0; i < wr->num_sge; i++) {
 		const struct roce_sge *s = &wr->sg_list[i];
 
-		w->sge[i] = (struct rdma_sge){ .addr = s->addr,
-		    .length = s->length, .lkey = s->lkey };
+		w->sge[i] = sge_of(s);
 		if (!(wr->send_flags & ROCE_SEND_INLINE))
 			continue;
 		if (s->length > RDMA_MAX_INLINE - off ||
@@ -175,17 +190,14 @@ lagnic_post_send(struct lagnic_qp *qp, struct roce_send_wr *wr,
     struct roce_send_wr **bad_wr)
 {
 	struct rdma_send_wqe w;
-	int err = 0, n;
+	int err = 0;
 
 	for (; wr; wr = wr->next) {
 		err = send_wqe_of(qp, wr, &w);
+		if (!err)
+			err = ring_put(&qp->sq, &w);
 		if (err)
 			break;
-		n = shm_ring_push(&qp->sq, &w, 1);
-		if (n != 1) {
-			err = n < 0 ? EPROTO : ENOMEM;
-			break;
-		}
 	}
 	lagnic_doorbell(qp->ctx);
 	if (err && bad_wr)
@@ -198,7 +210,7 @@ lagnic_post_recv(struct lagnic_qp *qp, struct roce_recv_wr *wr,
     struct roce_recv_wr **bad_wr)
 {
 	struct rdma_recv_wqe w;
-	int err = 0, n;
+	int err = 0;
 
 	for (; wr; wr = wr->next) {
 		if (wr->num_sge < 0 || wr->num_sge > RDMA_MAX_SGE) {
@@ -209,15 +221,10 @@ lagnic_post_recv(struct lagnic_qp *qp, struct roce_recv_wr *wr,
 		w.wr_id = wr->wr_id;
 		w.num_sge = (uint32_t)wr->num_sge;
 		for (int i = 0; i < wr->num_sge; i++)
-			w.sge[i] = (struct rdma_sge){
-			    .addr = wr->sg_list[i].addr,
-			    .length = wr->sg_list[i].length,
-			    .lkey = wr->sg_list[i].lkey };
-		n = shm_ring_push(&qp->rq, &w, 1);
-		if (n != 1) {
-			err = n < 0 ? EPROTO : ENOMEM;
+			w.sge[i] = sge_of(&wr->sg_list[i]);
+		err = ring_put(&qp->rq, &w);
+		if (err)
 			break;
-		}
 	}
 	lagnic_doorbell(qp->ctx);
 	if (err && bad_wr)

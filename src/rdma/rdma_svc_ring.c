@@ -40,6 +40,18 @@ rdma_svc_error_wc(struct rdma_client *c, struct rdma_qp *q, uint64_t wr_id,
 	shm_ring_push(&cq->ring, &wc, 1);
 }
 
+/* The engine's SGEs of a WQE's (at most RDMA_MAX_SGE); their number. */
+static int
+sges_of(const struct rdma_sge *in, uint32_t n, struct roce_sge *out)
+{
+	int k = (int)MIN(n, RDMA_MAX_SGE);
+
+	for (int i = 0; i < k; i++)
+		out[i] = (struct roce_sge){ .addr = in[i].addr,
+		    .length = in[i].length, .lkey = in[i].lkey };
+	return k;
+}
+
 /* The engine's WR for a WQE; sge[] and the inline bytes stay in w. */
 static void
 wqe_to_wr(struct rdma_client *c, const struct rdma_qp *q,
@@ -49,13 +61,10 @@ wqe_to_wr(struct rdma_client *c, const struct rdma_qp *q,
 
 	*wr = (struct roce_send_wr){
 		.wr_id = w->wr_id, .sg_list = sge,
-		.num_sge = (int)MIN(w->num_sge, RDMA_MAX_SGE),
+		.num_sge = sges_of(w->sge, w->num_sge, sge),
 		.opcode = w->opcode, .send_flags = w->send_flags,
 		.imm_data = w->imm_data,
 	};
-	for (int i = 0; i < wr->num_sge; i++)
-		sge[i] = (struct roce_sge){ .addr = w->sge[i].addr,
-		    .length = w->sge[i].length, .lkey = w->sge[i].lkey };
 	if (w->send_flags & ROCE_SEND_INLINE) {
 		/* the bytes came in the WQE: one SGE over our copy */
 		sge[0] = (struct roce_sge){ .addr = (uintptr_t)w->inline_data,
@@ -120,10 +129,7 @@ qp_recvs(struct rdma_client *c, struct rdma_qp *q)
 		if (shm_ring_pop(&q->rq, &w, 1) != 1)
 			return -EPROTO;
 		wr = (struct roce_recv_wr){ .wr_id = w.wr_id, .sg_list = sge,
-		    .num_sge = (int)MIN(w.num_sge, RDMA_MAX_SGE) };
-		for (int i = 0; i < wr.num_sge; i++)
-			sge[i] = (struct roce_sge){ .addr = w.sge[i].addr,
-			    .length = w.sge[i].length, .lkey = w.sge[i].lkey };
+		    .num_sge = sges_of(w.sge, w.num_sge, sge) };
 		err = roce_post_recv(q->qp, &wr, &bad);
 		n++;
 		c->svc->cnt.recv_wqes++;
