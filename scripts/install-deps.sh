@@ -6,7 +6,8 @@ set -eu
 PKGS="build-essential pkg-config meson ninja-build clang llvm libclang-rt-14-dev
  libbpf-dev libxdp-dev xdp-tools libmnl-dev libjansson-dev zlib1g-dev
  libcmocka-dev iproute2 iputils-ping ethtool tshark python3 jq
- openvswitch-switch dpdk dpdk-dev libdpdk-dev"
+ openvswitch-switch dpdk dpdk-dev libdpdk-dev
+ ibverbs-utils perftest"
 
 missing=""
 for p in $PKGS; do
