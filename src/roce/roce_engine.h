@@ -38,8 +38,10 @@
  *	loop: roce_engine_tick(e, now) once now >= roce_engine_next_deadline()
  *	PF addresses come and go: roce_gid_add_ipv4/ipv6(), roce_gid_del()
  *	LAG carrier: roce_engine_set_port_active()
- * Applications' memory is reached only through roce_mr_access(): the
- * shared-memory step maps an application's pages behind struct roce_mr.
+ * Applications' memory is reached only through roce_mr_check() and
+ * roce_mr_copy(): an MR's bytes are mapped here (memory the application
+ * shares with lagnicd) or reached by copies (struct roce_mem_ops: any
+ * other memory of the application, process_vm_readv/writev in lagnicd).
  */
 #ifndef LAGNIC_ROCE_ENGINE_H
 #define LAGNIC_ROCE_ENGINE_H
@@ -252,17 +254,37 @@ int roce_reg_mr(struct roce_pd *pd, void *addr, size_t length,
  */
 int roce_reg_mr_iova(struct roce_pd *pd, void *addr, size_t length,
     uint64_t iova, unsigned access, struct roce_mr **out);
+/*
+ * Memory the engine cannot map but reaches by copies: another process's,
+ * at the addresses that process uses. read/write copy len bytes at addr;
+ * 0, or -EFAULT (or another -errno) when the memory is not there.
+ */
+struct roce_mem_ops {
+	int (*read)(void *ctx, uint64_t addr, void *dst, size_t len);
+	int (*write)(void *ctx, uint64_t addr, const void *src, size_t len);
+};
+/*
+ * An MR over [iova, iova + length) of such memory: the byte at iova + i
+ * is reached by ops at iova + i. ops and ctx must outlive the MR.
+ * -EINVAL as roce_reg_mr_iova.
+ */
+int roce_reg_mr_ops(struct roce_pd *pd, const struct roce_mem_ops *ops,
+    void *ctx, uint64_t iova, size_t length, unsigned access,
+    struct roce_mr **out);
 int roce_dereg_mr(struct roce_mr *mr);
 uint32_t roce_mr_lkey(const struct roce_mr *mr);
 uint32_t roce_mr_rkey(const struct roce_mr *mr);
 /*
- * The one door to registered memory: where [va, va + len) of mr is, if it
- * lies inside the MR and the MR grants every flag of access (0: local
- * read). -EFAULT out of bounds, -EACCES without the flag. Later the
- * shared-memory step maps an application's memory behind the same call.
+ * The two doors to registered memory. check: [va, va + len) lies inside
+ * mr and mr grants every flag of access (0: local read); -EFAULT out of
+ * bounds, -EACCES without the flag. copy: len bytes at va from the MR
+ * into buf (to_mr false) or from buf into the MR, after a check; -EFAULT
+ * if the memory behind the MR went away (an application unmapped it).
  */
-int roce_mr_access(const struct roce_mr *mr, uint64_t va, uint64_t len,
-    unsigned access, void **out);
+int roce_mr_check(const struct roce_mr *mr, uint64_t va, uint64_t len,
+    unsigned access);
+int roce_mr_copy(const struct roce_mr *mr, uint64_t va, void *buf,
+    uint64_t len, bool to_mr);
 /* The MR of a key (lkey or rkey) in pd; NULL if none. */
 struct roce_mr *roce_mr_find(struct roce_engine *e, uint32_t key,
     const struct roce_pd *pd);

@@ -61,7 +61,9 @@ struct roce_pd {
 struct roce_mr {
 	struct roce_engine *e;
 	struct roce_pd *pd;
-	uint8_t *addr;			/* where the bytes are, here */
+	uint8_t *addr;			/* where the bytes are, here; or */
+	const struct roce_mem_ops *ops;	/* how to reach them (addr NULL) */
+	void *ops_ctx;
 	uint64_t iova;			/* the VA the MR's users name them by */
 	uint64_t length;
 	unsigned access;
@@ -179,7 +181,8 @@ struct roce_resp_state {
 	struct roce_rwqe recv;		/* the receive of the current send */
 	bool has_recv;
 	uint32_t recv_offset;
-	uint8_t *w_ptr;			/* current WRITE: next byte */
+	uint64_t w_va;			/* current WRITE: next byte, */
+	uint32_t w_rkey;		/* in the MR of this rkey */
 	uint32_t w_resid;		/* bytes still to come */
 	bool ack_pending;
 	uint32_t ack_psn;
@@ -242,12 +245,15 @@ roce_sq_at(const struct roce_sq *sq, uint32_t i)
 
 /* roce_mr.c */
 void roce_mr_destroy_all(struct roce_engine *e);
-/* The buffer of a local SGE with access; -errno as roce_mr_access, or
- * -EINVAL for an unknown lkey or another PD's MR. */
-int roce_sge_access(const struct roce_qp *qp, const struct roce_sge *sge,
-    uint32_t off, uint32_t len, unsigned access, void **out);
+/* [off, off + len) of a local SGE lies in its MR, with access: its MR,
+ * or NULL with -errno as roce_mr_check in *err, or -EINVAL for an unknown
+ * lkey or another PD's MR. */
+struct roce_mr *roce_sge_check(const struct roce_qp *qp,
+    const struct roce_sge *sge, uint32_t off, uint32_t len, unsigned access,
+    int *err);
 /* Copy len bytes at byte off of an SGE list from (to_sges false) or
- * into it. 0 or -errno (nothing copied on error). */
+ * into it. 0 or -errno: nothing copied if a piece is out of bounds or
+ * lacks access; part of it if an application's memory went away. */
 int roce_sgl_copy(const struct roce_qp *qp, const struct roce_sge *sge,
     uint32_t nsge, uint32_t off, void *buf, uint32_t len, bool to_sges);
 uint64_t roce_sgl_len(const struct roce_sge *sge, uint32_t nsge);

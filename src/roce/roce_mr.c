@@ -67,9 +67,11 @@ roce_reg_mr(struct roce_pd *pd, void *addr, size_t length, unsigned access,
 	return roce_reg_mr_iova(pd, addr, length, (uintptr_t)addr, access, out);
 }
 
-int
-roce_reg_mr_iova(struct roce_pd *pd, void *addr, size_t length, uint64_t iova,
-    unsigned access, struct roce_mr **out)
+/* A new MR in pd over [iova, iova + length): the caller says where its
+ * bytes are. */
+static int
+mr_new(struct roce_pd *pd, uint64_t iova, size_t length, unsigned access,
+    struct roce_mr **out)
 {
 	struct roce_engine *e = pd->e;
 	struct roce_mr *mr;
@@ -79,8 +81,7 @@ roce_reg_mr_iova(struct roce_pd *pd, void *addr, size_t length, uint64_t iova,
 	err = mr_access_check(access);
 	if (err)
 		return err;
-	if (length == 0 || length > e->attr.max_mr_size || !addr ||
-	    (uintptr_t)addr + length < (uintptr_t)addr ||
+	if (length == 0 || length > e->attr.max_mr_size ||
 	    iova + length < iova)
 		return -EINVAL;
 	err = mr_slot(e, &slot);
@@ -92,7 +93,6 @@ roce_reg_mr_iova(struct roce_pd *pd, void *addr, size_t length, uint64_t iova,
 	/* commit: nothing below may fail */
 	mr->e = e;
 	mr->pd = pd;
-	mr->addr = addr;
 	mr->iova = iova;
 	mr->length = length;
 	mr->access = access;
@@ -103,6 +103,36 @@ roce_reg_mr_iova(struct roce_pd *pd, void *addr, size_t length, uint64_t iova,
 	pd->refs++;
 	*out = mr;
 	return 0;
+}
+
+int
+roce_reg_mr_iova(struct roce_pd *pd, void *addr, size_t length, uint64_t iova,
+    unsigned access, struct roce_mr **out)
+{
+	int err;
+
+	if (!addr || (uintptr_t)addr + length < (uintptr_t)addr)
+		return -EINVAL;
+	err = mr_new(pd, iova, length, access, out);
+	if (!err)
+		(*out)->addr = addr;
+	return err;
+}
+
+int
+roce_reg_mr_ops(struct roce_pd *pd, const struct roce_mem_ops *ops, void *ctx,
+    uint64_t iova, size_t length, unsigned access, struct roce_mr **out)
+{
+	int err;
+
+	if (!ops || !ops->read || !ops->write)
+		return -EINVAL;
+	err = mr_new(pd, iova, length, access, out);
+	if (!err) {
+		(*out)->ops = ops;
+		(*out)->ops_ctx = ctx;
+	}
+	return err;
 }
 
 int
@@ -148,8 +178,8 @@ roce_mr_find(struct roce_engine *e, uint32_t key, const struct roce_pd *pd)
 }
 
 int
-roce_mr_access(const struct roce_mr *mr, uint64_t va, uint64_t len,
-    unsigned access, void **out)
+roce_mr_check(const struct roce_mr *mr, uint64_t va, uint64_t len,
+    unsigned access)
 {
 	uint64_t start = mr->iova;
 
@@ -157,21 +187,41 @@ roce_mr_access(const struct roce_mr *mr, uint64_t va, uint64_t len,
 		return -EACCES;
 	if (va < start || len > mr->length || va - start > mr->length - len)
 		return -EFAULT;
-	*out = mr->addr + (va - start);
 	return 0;
 }
 
 int
-roce_sge_access(const struct roce_qp *qp, const struct roce_sge *sge,
-    uint32_t off, uint32_t len, unsigned access, void **out)
+roce_mr_copy(const struct roce_mr *mr, uint64_t va, void *buf, uint64_t len,
+    bool to_mr)
+{
+	uint64_t off = va - mr->iova;
+
+	if (!len)
+		return 0;
+	if (mr->ops)
+		return to_mr ? mr->ops->write(mr->ops_ctx, va, buf, len) :
+		    mr->ops->read(mr->ops_ctx, va, buf, len);
+	if (to_mr)
+		memcpy(mr->addr + off, buf, len);
+	else
+		memcpy(buf, mr->addr + off, len);
+	return 0;
+}
+
+struct roce_mr *
+roce_sge_check(const struct roce_qp *qp, const struct roce_sge *sge,
+    uint32_t off, uint32_t len, unsigned access, int *err)
 {
 	struct roce_mr *mr = roce_mr_find(qp->e, sge->lkey, qp->pd);
 
+	*err = -EINVAL;
 	if (!mr)
-		return -EINVAL;
+		return NULL;
+	*err = -EFAULT;
 	if (off > sge->length || len > sge->length - off)
-		return -EFAULT;
-	return roce_mr_access(mr, sge->addr + off, len, access, out);
+		return NULL;
+	*err = roce_mr_check(mr, sge->addr + off, len, access);
+	return *err ? NULL : mr;
 }
 
 uint64_t
@@ -184,7 +234,8 @@ roce_sgl_len(const struct roce_sge *sge, uint32_t nsge)
 	return n;
 }
 
-/* Walk [off, off + len) of the list: check every piece, then copy. */
+/* Walk [off, off + len) of the list: check every piece, or copy each
+ * (after a walk that checked them). */
 static int
 sgl_walk(const struct roce_qp *qp, const struct roce_sge *sge, uint32_t nsge,
     uint32_t off, uint8_t *buf, uint32_t len, bool to_sges, bool copy)
@@ -195,20 +246,22 @@ sgl_walk(const struct roce_qp *qp, const struct roce_sge *sge, uint32_t nsge,
 	while (i < nsge && off >= sge[i].length)
 		off -= sge[i++].length;
 	while (len) {
+		struct roce_mr *mr;
 		uint32_t n;
-		void *p;
 		int err;
 
 		if (i == nsge)
 			return -EFAULT;
 		n = MIN(len, sge[i].length - off);
-		err = roce_sge_access(qp, &sge[i], off, n, access, &p);
-		if (err)
+		mr = roce_sge_check(qp, &sge[i], off, n, access, &err);
+		if (!mr)
 			return err;
-		if (copy && to_sges)
-			memcpy(p, buf, n);
-		else if (copy)
-			memcpy(buf, p, n);
+		if (copy) {
+			err = roce_mr_copy(mr, sge[i].addr + off, buf, n,
+			    to_sges);
+			if (err)
+				return err;
+		}
 		buf += n;
 		len -= n;
 		off = 0;
@@ -226,7 +279,8 @@ roce_sgl_copy(const struct roce_qp *qp, const struct roce_sge *sge,
 	err = sgl_walk(qp, sge, nsge, off, buf, len, to_sges, false);
 	if (err)
 		return err;
-	/* commit: every piece is in bounds with the right access */
+	/* every piece is in bounds with the right access: a copy fails now
+	 * only if an application's memory went away under its MR */
 	return sgl_walk(qp, sge, nsge, off, buf, len, to_sges, true);
 }
 

@@ -96,12 +96,12 @@ send_one(struct roce_qp *qp, struct roce_res *res)
 	uint32_t n = MIN(roce_qp_mtu(qp), res->resid);
 	struct roce_mr *mr = NULL;
 	struct roce_pkt r;
-	void *ptr = NULL;
 
 	if (n) {
 		mr = roce_mr_find(qp->e, res->rkey, qp->pd);
-		if (!mr || roce_mr_access(mr, res->va, n,
-		    ROCE_ACCESS_REMOTE_READ, &ptr))
+		if (!mr || roce_mr_check(mr, res->va, n,
+		    ROCE_ACCESS_REMOTE_READ) ||
+		    roce_mr_copy(mr, res->va, qp->e->scratch, n, false))
 			return false;
 	}
 	roce_tx_bth(qp, &r, resp_opcode(res, n), qp->attr.dest_qp_num,
@@ -109,7 +109,7 @@ send_one(struct roce_qp *qp, struct roce_res *res)
 	r.aeth = (struct roce_aeth){
 	    .syndrome = roce_aeth_ack(ROCE_AETH_CREDITS_INVALID),
 	    .msn = qp->resp.msn };
-	roce_tx(qp, &qp->attr.ah_attr, &r, ptr, n);
+	roce_tx(qp, &qp->attr.ah_attr, &r, n ? qp->e->scratch : NULL, n);
 	res->started = true;
 	res->va += n;
 	res->resid -= n;

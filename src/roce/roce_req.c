@@ -113,15 +113,15 @@ check_local(const struct roce_qp *qp, const struct roce_swqe *wqe)
 {
 	unsigned access = wr_is_rd_atomic(wqe->wr.opcode) ?
 	    ROCE_ACCESS_LOCAL_WRITE : 0;
-	void *p;
+	int err;
 
 	if (wqe->is_inline)
 		return 0;
 	for (int i = 0; i < wqe->wr.num_sge; i++) {
 		if (!wqe->sge[i].length)
 			continue;
-		if (roce_sge_access(qp, &wqe->sge[i], 0, wqe->sge[i].length,
-		    access, &p))
+		if (!roce_sge_check(qp, &wqe->sge[i], 0, wqe->sge[i].length,
+		    access, &err))
 			return -EACCES;
 	}
 	return 0;

@@ -118,27 +118,22 @@ send_atomic_ack(struct roce_qp *qp, uint32_t psn, uint64_t orig)
 
 /* ---- remote memory ---- */
 
-/* rkey, PD, bounds and access of [va, va + len); NULL ptr for len 0,
- * whose rkey means nothing (C9-88). */
+/* rkey, PD, bounds and access of [va, va + len): 0, or -errno. Any rkey
+ * goes for len 0, which means nothing then (C9-88). */
 static int
 remote_access(struct roce_qp *qp, uint32_t rkey, uint64_t va, uint64_t len,
-    unsigned access, uint8_t **ptr)
+    unsigned access, struct roce_mr **out)
 {
 	struct roce_mr *mr;
-	void *p;
-	int err;
 
-	*ptr = NULL;
+	*out = NULL;
 	if (len == 0)
 		return 0;
 	mr = roce_mr_find(qp->e, rkey, qp->pd);
 	if (!mr)
 		return -EACCES;
-	err = roce_mr_access(mr, va, len, access, &p);
-	if (err)
-		return err;
-	*ptr = p;
-	return 0;
+	*out = mr;
+	return roce_mr_check(mr, va, len, access);
 }
 
 static uint32_t
@@ -155,7 +150,7 @@ static enum resp_class
 dup_read(struct roce_qp *qp, const struct roce_pkt *p)
 {
 	struct roce_res *res = roce_res_find(qp, p->psn, false);
-	uint8_t *ptr;
+	struct roce_mr *mr;
 
 	if (!res || roce_psn_cmp(roce_psn_add(p->psn,
 	    resp_npkts(qp, p->reth.dma_len) - 1), res->last_psn) > 0) {
@@ -163,7 +158,7 @@ dup_read(struct roce_qp *qp, const struct roce_pkt *p)
 		return RESP_DROP;
 	}
 	if (remote_access(qp, p->reth.rkey, p->reth.va, p->reth.dma_len,
-	    ROCE_ACCESS_REMOTE_READ, &ptr))
+	    ROCE_ACCESS_REMOTE_READ, &mr))
 		return fatal(qp, p, ROCE_NAK_REMOTE_ACCESS_ERROR);
 	roce_cnt_inc(qp, dup_reads);
 	roce_read_start(qp, res, p->psn, p->reth.va, p->reth.rkey,
@@ -365,14 +360,43 @@ exec_send(struct roce_qp *qp, const struct roce_pkt *p)
 static enum resp_class
 write_start(struct roce_qp *qp, const struct roce_pkt *p)
 {
+	struct roce_mr *mr;
+
 	if (p->reth.dma_len > ROCE_MAX_MSG)	/* C9-94 */
 		return fatal(qp, p, ROCE_NAK_INVALID_REQUEST);
 	if (remote_access(qp, p->reth.rkey, p->reth.va, p->reth.dma_len,
-	    ROCE_ACCESS_REMOTE_WRITE, &qp->resp.w_ptr))
+	    ROCE_ACCESS_REMOTE_WRITE, &mr))
 		return fatal(qp, p, ROCE_NAK_REMOTE_ACCESS_ERROR);
+	qp->resp.w_rkey = p->reth.rkey;
+	qp->resp.w_va = p->reth.va;
 	qp->resp.w_resid = p->reth.dma_len;
 	qp->resp.recv_offset = p->reth.dma_len;	/* byte_len of WITH_IMM */
 	return RESP_OK;
+}
+
+/* The payload to the current WRITE's next byte. Its MR is looked up
+ * again: the application may have deregistered it since the first packet
+ * (a zero length WRITE has none). -errno after a NAK. */
+static int
+write_payload(struct roce_qp *qp, const struct roce_pkt *p)
+{
+	struct roce_resp_state *rs = &qp->resp;
+	struct roce_mr *mr;
+
+	if (!p->payload_len)
+		return 0;
+	if (remote_access(qp, rs->w_rkey, rs->w_va, p->payload_len,
+	    ROCE_ACCESS_REMOTE_WRITE, &mr)) {
+		fatal(qp, p, ROCE_NAK_REMOTE_ACCESS_ERROR);
+		return -EACCES;
+	}
+	if (roce_mr_copy(mr, rs->w_va, (void *)p->payload, p->payload_len,
+	    true)) {
+		fatal(qp, p, ROCE_NAK_REMOTE_OPERATIONAL_ERROR);
+		return -EFAULT;
+	}
+	rs->w_va += p->payload_len;
+	return 0;
 }
 
 static enum resp_class
@@ -390,12 +414,8 @@ exec_write(struct roce_qp *qp, const struct roce_pkt *p)
 		return fatal(qp, p, ROCE_NAK_INVALID_REQUEST);
 	if (op_is(p, ROCE_F_IMM) && !roce_qp_take_recv(qp, &rs->recv))
 		return send_rnr_nak(qp, p->psn);
-	/* commit: bounds and access were checked by write_start; a zero
-	 * length WRITE may have no pointer at all (DMA length 0) */
-	if (p->payload_len) {
-		memcpy(rs->w_ptr, p->payload, p->payload_len);
-		rs->w_ptr += p->payload_len;
-	}
+	if (write_payload(qp, p))
+		return RESP_DONE;
 	rs->w_resid -= p->payload_len;
 	rs->in_write = !end;
 	if (op_is(p, ROCE_F_IMM)) {
@@ -412,12 +432,12 @@ exec_read(struct roce_qp *qp, const struct roce_pkt *p)
 {
 	uint32_t n = resp_npkts(qp, p->reth.dma_len);
 	struct roce_res *res;
-	uint8_t *ptr;
+	struct roce_mr *mr;
 
 	if (p->reth.dma_len > ROCE_MAX_MSG)	/* C9-94 */
 		return fatal(qp, p, ROCE_NAK_INVALID_REQUEST);
 	if (remote_access(qp, p->reth.rkey, p->reth.va, p->reth.dma_len,
-	    ROCE_ACCESS_REMOTE_READ, &ptr))
+	    ROCE_ACCESS_REMOTE_READ, &mr))
 		return fatal(qp, p, ROCE_NAK_REMOTE_ACCESS_ERROR);
 	res = roce_res_new(qp);
 	res->valid = true;
@@ -438,20 +458,25 @@ exec_atomic(struct roce_qp *qp, const struct roce_pkt *p)
 {
 	const struct roce_atomiceth *a = &p->atomiceth;
 	struct roce_res *res;
-	uint64_t orig, *mem;
-	uint8_t *ptr;
+	struct roce_mr *mr;
+	uint64_t orig, val;
 
 	if (a->va % sizeof(uint64_t))
 		return fatal(qp, p, ROCE_NAK_INVALID_REQUEST);
 	if (remote_access(qp, a->rkey, a->va, sizeof(uint64_t),
-	    ROCE_ACCESS_REMOTE_ATOMIC, &ptr))
+	    ROCE_ACCESS_REMOTE_ATOMIC, &mr))
 		return fatal(qp, p, ROCE_NAK_REMOTE_ACCESS_ERROR);
-	mem = (uint64_t *)(void *)ptr;
-	orig = *mem;
+	/* atomic among the engine's own accesses (IBV_ATOMIC_HCA): one
+	 * thread runs them all */
+	if (roce_mr_copy(mr, a->va, &orig, sizeof(orig), false))
+		return fatal(qp, p, ROCE_NAK_REMOTE_OPERATIONAL_ERROR);
+	val = orig;
 	if (p->opcode == ROCE_OP_RC_FETCH_ADD)
-		*mem = orig + a->swap_add;
+		val = orig + a->swap_add;
 	else if (orig == a->compare)
-		*mem = a->swap_add;
+		val = a->swap_add;
+	if (val != orig && roce_mr_copy(mr, a->va, &val, sizeof(val), true))
+		return fatal(qp, p, ROCE_NAK_REMOTE_OPERATIONAL_ERROR);
 	res = roce_res_new(qp);
 	*res = (struct roce_res){ .valid = true, .atomic = true,
 	    .first_psn = p->psn, .last_psn = p->psn, .orig = orig };

@@ -314,7 +314,7 @@ test_objects(void **state)
 	struct roce_device_attr da;
 	struct roce_mr *mr;
 	union roce_gid g;
-	void *p;
+	uint8_t out[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 
 	assert_int_equal(roce_query_port(h->e, 1, &pa), 0);
 	assert_int_equal(pa.active_mtu, ROCE_MTU_1024);
@@ -334,15 +334,17 @@ test_objects(void **state)
 	assert_int_equal(roce_reg_mr(h->pd, buf, 0, 0, &mr), -EINVAL);
 	assert_int_equal(roce_reg_mr(h->pd, buf, sizeof(buf),
 	    ROCE_ACCESS_LOCAL_WRITE | ROCE_ACCESS_REMOTE_READ, &mr), 0);
-	assert_int_equal(roce_mr_access(mr, (uintptr_t)buf + 10, 100,
-	    ROCE_ACCESS_REMOTE_READ, &p), 0);
-	assert_ptr_equal(p, buf + 10);
-	assert_int_equal(roce_mr_access(mr, (uintptr_t)buf + 4000, 100,
-	    ROCE_ACCESS_REMOTE_READ, &p), -EFAULT);
-	assert_int_equal(roce_mr_access(mr, (uintptr_t)buf - 1, 2,
-	    ROCE_ACCESS_REMOTE_READ, &p), -EFAULT);
-	assert_int_equal(roce_mr_access(mr, (uintptr_t)buf, 1,
-	    ROCE_ACCESS_REMOTE_WRITE, &p), -EACCES);
+	assert_int_equal(roce_mr_check(mr, (uintptr_t)buf + 10, 100,
+	    ROCE_ACCESS_REMOTE_READ), 0);
+	assert_int_equal(roce_mr_copy(mr, (uintptr_t)buf + 10, out, 4, true),
+	    0);
+	assert_memory_equal(buf + 10, out, 4);
+	assert_int_equal(roce_mr_check(mr, (uintptr_t)buf + 4000, 100,
+	    ROCE_ACCESS_REMOTE_READ), -EFAULT);
+	assert_int_equal(roce_mr_check(mr, (uintptr_t)buf - 1, 2,
+	    ROCE_ACCESS_REMOTE_READ), -EFAULT);
+	assert_int_equal(roce_mr_check(mr, (uintptr_t)buf, 1,
+	    ROCE_ACCESS_REMOTE_WRITE), -EACCES);
 	assert_ptr_equal(roce_mr_find(h->e, roce_mr_rkey(mr), h->pd), mr);
 	assert_null(roce_mr_find(h->e, roce_mr_rkey(mr) ^ 1, h->pd));
 	/* an MR named by other VAs (an application's): iova -> here */
@@ -352,13 +354,15 @@ test_objects(void **state)
 
 		assert_int_equal(roce_reg_mr_iova(h->pd, buf, sizeof(buf),
 		    iova, ROCE_ACCESS_LOCAL_WRITE, &m2), 0);
-		assert_int_equal(roce_mr_access(m2, iova + 16, 8,
-		    ROCE_ACCESS_LOCAL_WRITE, &p), 0);
-		assert_ptr_equal(p, buf + 16);
-		assert_int_equal(roce_mr_access(m2, (uintptr_t)buf, 8,
-		    0, &p), -EFAULT);		/* our address means nothing */
-		assert_int_equal(roce_mr_access(m2, iova + sizeof(buf) - 4, 8,
-		    0, &p), -EFAULT);
+		assert_int_equal(roce_mr_check(m2, iova + 16, 8,
+		    ROCE_ACCESS_LOCAL_WRITE), 0);
+		assert_int_equal(roce_mr_copy(m2, iova + 16, out, 8, false),
+		    0);
+		assert_memory_equal(out, buf + 16, 8);
+		assert_int_equal(roce_mr_check(m2, (uintptr_t)buf, 8, 0),
+		    -EFAULT);		/* our address means nothing */
+		assert_int_equal(roce_mr_check(m2, iova + sizeof(buf) - 4, 8,
+		    0), -EFAULT);
 		assert_int_equal(roce_reg_mr_iova(h->pd, buf, sizeof(buf),
 		    UINT64_MAX - 10, 0, &m2), -EINVAL);	/* wraps */
 		assert_int_equal(roce_dereg_mr(m2), 0);
