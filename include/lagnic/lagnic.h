@@ -8,9 +8,15 @@
  * rings for work requests and completions (no system call per operation:
  * it rings a doorbell only when lagnicd said it might sleep).
  *
- * Memory: lagnicd must see the application's buffers. In this version an
- * MR must lie in memory from lagnic_alloc_buf() (shared with lagnicd,
- * zero copy); registering other memory fails with EOPNOTSUPP.
+ * Memory: any memory of the application can be registered (malloc'd,
+ * static, on the stack, mapped files). lagnicd reaches it by copies
+ * between the application's pages and the frames (process_vm_readv and
+ * process_vm_writev: lagnicd must be allowed to, as root is). Memory from
+ * lagnic_alloc_buf() is shared with lagnicd instead: it is reached with no
+ * system call at all. As verbs, every page of an MR must be mapped when
+ * it is registered (EFAULT), and stay mapped while the MR lives: lagnicd
+ * does not pin it, an access to memory unmapped since fails (the work
+ * request completes in error, the peer gets a NAK).
  *
  * Calls return 0 or a positive errno as verbs does (object constructors:
  * NULL with errno set). One context per thread, or lock around it.

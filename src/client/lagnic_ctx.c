@@ -381,12 +381,11 @@ lagnic_reg_mr(struct lagnic_pd *pd, void *addr, size_t length, int access)
 	struct lagnic_mr_obj *mo;
 	int err;
 
-	if (!b)		/* not memory lagnicd can see (yet) */
-		return lagnic_fail(-EOPNOTSUPP);
 	mo = calloc(1, sizeof(*mo));
 	if (!mo)
 		return lagnic_fail(-ENOMEM);
-	q = (struct rdma_reg_mr_req){ .pd = pd->handle, .buf = b->handle,
+	/* buf 0: memory of ours lagnicd does not map, it copies */
+	q = (struct rdma_reg_mr_req){ .pd = pd->handle, .buf = b ? b->handle : 0,
 	    .va = (uintptr_t)addr, .len = length, .access = (uint32_t)access };
 	err = lagnic_call(pd->ctx, RDMA_MSG_REG_MR, &q, &p, NULL, 0, NULL, NULL);
 	if (err) {

@@ -40,16 +40,26 @@ on_doorbell(struct loop *loop, int fd, uint32_t events, void *arg)
 	rdma_svc_doorbell(arg);
 }
 
+/* The client's process ended (its socket may live on in another one). */
+static void
+on_peer_exit(struct loop *loop, int fd, uint32_t events, void *arg)
+{
+	rdma_svc_client_drop(arg);
+}
+
 /* Before the service closes a client's fds: out of the loop. */
 static void
 on_close(struct rdma_client *c, void *arg)
 {
 	struct lagnicd_rdma *r = arg;
 	int db = rdma_svc_client_doorbell_fd(c);
+	int pidfd = rdma_svc_client_pidfd(c);
 
 	loop_fd_del(r->loop, rdma_svc_client_fd(c));
 	if (db >= 0)
 		loop_fd_del(r->loop, db);
+	if (pidfd >= 0)
+		loop_fd_del(r->loop, pidfd);
 }
 
 /* The doorbell exists after HELLO: watch it from the first request on. */
@@ -76,12 +86,15 @@ on_accept(struct loop *loop, int fd, uint32_t events, void *arg)
 	struct lagnicd_rdma *r = arg;
 	struct rdma_client *c;
 	int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	int pidfd;
 
 	if (cfd < 0)
 		return;
 	if (rdma_svc_client_add(r->svc, cfd, &c))
 		return;		/* closed by the service */
-	if (loop_fd_add(loop, cfd, EPOLLIN, on_client_first, c))
+	pidfd = rdma_svc_client_pidfd(c);
+	if (loop_fd_add(loop, cfd, EPOLLIN, on_client_first, c) ||
+	    (pidfd >= 0 && loop_fd_add(loop, pidfd, EPOLLIN, on_peer_exit, c)))
 		rdma_svc_client_drop(c);
 }
 

@@ -26,6 +26,8 @@
 #define RDMA_PROTO_VERSION	1
 #define RDMA_MAX_SGE		8
 #define RDMA_MAX_INLINE		256
+/* No application address at or above this (57-bit user space). */
+#define RDMA_USER_VA_END	(1ull << 56)
 
 #define RDMA_MSGS(_)							\
 	_(HELLO)	/* versions; device and port attributes; doorbell */ \
@@ -87,7 +89,9 @@ struct rdma_map_buf_req {
 
 struct rdma_reg_mr_req {
 	uint32_t pd;
-	uint32_t buf;			/* a MAP_BUF handle holding the range */
+	uint32_t buf;			/* a MAP_BUF handle holding the range,
+					 * or 0: the application's own memory,
+					 * which lagnicd reaches by copies */
 	uint64_t va;			/* the application's address */
 	uint64_t len;
 	uint32_t access;		/* ROCE_ACCESS_* */

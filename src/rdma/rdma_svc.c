@@ -86,6 +86,8 @@ rdma_svc_client_close(struct rdma_svc *s, struct rdma_client *c)
 	close(c->fd);
 	if (c->doorbell >= 0)
 		close(c->doorbell);
+	if (c->pidfd >= 0)
+		close(c->pidfd);
 	free(c);
 }
 
@@ -120,6 +122,7 @@ rdma_svc_client_add(struct rdma_svc *s, int fd, struct rdma_client **out)
 	c->svc = s;
 	c->fd = fd;
 	c->doorbell = -1;
+	rdma_client_mem_init(c);
 	s->clients[slot] = c;
 	s->cnt.clients++;
 	*out = c;
@@ -130,6 +133,12 @@ int
 rdma_svc_client_fd(const struct rdma_client *c)
 {
 	return c->fd;
+}
+
+int
+rdma_svc_client_pidfd(const struct rdma_client *c)
+{
+	return c->pidfd;
 }
 
 struct rdma_svc *
@@ -336,6 +345,42 @@ req_unmap_buf(struct rdma_req *r)
 	return 0;
 }
 
+/* An MR in a MAP_BUF: mapped here, the engine reaches it directly. */
+static int
+reg_mr_in_buf(struct rdma_req *r, struct roce_pd *pd, struct roce_mr **mr)
+{
+	const struct rdma_reg_mr_req *q = r->body;
+	int bi = rdma_handle_index(q->buf, RDMA_BUFS_MAX);
+	struct rdma_buf *b = bi < 0 ? NULL : &r->c->bufs[bi];
+	int err;
+
+	if (!b || !b->map || q->va < b->va || q->va - b->va > b->len ||
+	    q->len > b->len - (q->va - b->va))
+		return -EINVAL;
+	err = roce_reg_mr_iova(pd, b->map + (q->va - b->va), q->len, q->va,
+	    q->access, mr);
+	if (!err)
+		b->mrs++;
+	return err;
+}
+
+/* An MR over the application's own memory (buf 0): reached by copies;
+ * every page must be there now, as verbs pins them at registration. */
+static int
+reg_mr_own(struct rdma_req *r, struct roce_pd *pd, struct roce_mr **mr)
+{
+	const struct rdma_reg_mr_req *q = r->body;
+	int err;
+
+	if (q->va + q->len < q->va || q->va + q->len > RDMA_USER_VA_END)
+		return -EFAULT;
+	err = rdma_client_mem_probe(r->c, q->va, q->len);
+	if (err)
+		return err;
+	return roce_reg_mr_ops(pd, &rdma_client_mem_ops, r->c, q->va, q->len,
+	    q->access, mr);
+}
+
 static int
 req_reg_mr(struct rdma_req *r)
 {
@@ -343,22 +388,17 @@ req_reg_mr(struct rdma_req *r)
 	struct rdma_reg_mr_rep *p = rdma_rep_body(r);
 	struct rdma_client *c = r->c;
 	struct roce_pd *pd = rdma_pd_of(c, q->pd);
-	int bi = rdma_handle_index(q->buf, RDMA_BUFS_MAX);
-	struct rdma_buf *b = bi < 0 ? NULL : &c->bufs[bi];
 	int i = FREE_SLOT(c->mrs, mr), err;
 	struct roce_mr *mr;
 
-	if (!pd || !b || !b->map || q->len == 0 || q->va < b->va ||
-	    q->va - b->va > b->len || q->len > b->len - (q->va - b->va))
+	if (!pd || q->len == 0)
 		return -EINVAL;
 	if (i < 0)
 		return -ENOMEM;
-	err = roce_reg_mr_iova(pd, b->map + (q->va - b->va), q->len, q->va,
-	    q->access, &mr);
+	err = q->buf ? reg_mr_in_buf(r, pd, &mr) : reg_mr_own(r, pd, &mr);
 	if (err)
 		return err;
 	c->mrs[i] = (struct rdma_mr){ .mr = mr, .buf = q->buf };
-	b->mrs++;
 	p->handle = (uint32_t)i + 1;
 	p->lkey = roce_mr_lkey(mr);
 	p->rkey = roce_mr_rkey(mr);
@@ -378,7 +418,8 @@ req_dereg_mr(struct rdma_req *r)
 	err = roce_dereg_mr(m->mr);
 	if (err)
 		return err;
-	r->c->bufs[m->buf - 1].mrs--;
+	if (m->buf)
+		r->c->bufs[m->buf - 1].mrs--;
 	memset(m, 0, sizeof(*m));
 	return 0;
 }

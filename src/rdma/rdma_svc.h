@@ -36,6 +36,8 @@ struct rdma_svc_counters {
 	uint64_t wqe_errors;		/* refused by the engine: error WCs */
 	uint64_t completions;		/* written to rings */
 	uint64_t doorbells;
+	uint64_t mem_faults;		/* copies to or from an application's
+					 * own memory that failed */
 };
 
 int rdma_svc_create(struct rdma_svc **out, struct roce_engine *engine);
@@ -60,6 +62,9 @@ struct rdma_svc *rdma_svc_client_svc(const struct rdma_client *c);
 /* Close a client now (the owner could not watch it). */
 void rdma_svc_client_drop(struct rdma_client *c);
 int rdma_svc_client_doorbell_fd(const struct rdma_client *c);
+/* Readable once the client's process exited: drop the client then (its
+ * MRs name memory by that PID). -1 if there is none to watch. */
+int rdma_svc_client_pidfd(const struct rdma_client *c);
 void rdma_svc_doorbell(struct rdma_client *c);
 
 bool rdma_svc_poll(struct rdma_svc *svc);

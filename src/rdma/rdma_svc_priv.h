@@ -4,6 +4,7 @@
 #define LAGNIC_RDMA_SVC_PRIV_H
 
 #include <stdatomic.h>
+#include <sys/types.h>
 
 #include "lib/log.h"
 #include "lib/shm_ring.h"
@@ -32,7 +33,7 @@ struct rdma_buf {
 
 struct rdma_mr {
 	struct roce_mr *mr;		/* NULL: free slot */
-	uint32_t buf;
+	uint32_t buf;			/* 0: the application's own memory */
 };
 
 struct rdma_cq {
@@ -59,6 +60,8 @@ struct rdma_client {
 	struct rdma_svc *svc;
 	int fd;
 	int doorbell;			/* eventfd */
+	pid_t pid;			/* who connected: its memory */
+	int pidfd;			/* readable once it exited; or -1 */
 	struct rdma_status *status;
 	void *status_mem;
 	size_t status_len;
@@ -111,6 +114,11 @@ void rdma_svc_error_wc(struct rdma_client *c, struct rdma_qp *q,
 int rdma_svc_client_poll(struct rdma_client *c);
 void rdma_svc_client_close(struct rdma_svc *s, struct rdma_client *c);
 bool rdma_svc_client_pending(const struct rdma_client *c);
+
+/* rdma_svc_mem.c: MRs over the application's own memory */
+extern const struct roce_mem_ops rdma_client_mem_ops;
+void rdma_client_mem_init(struct rdma_client *c);
+int rdma_client_mem_probe(struct rdma_client *c, uint64_t va, uint64_t len);
 
 /* Handle h (1-based) of a table: its index, or -1. */
 static inline int

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -332,17 +333,12 @@ test_applications_are_isolated_and_cleaned_up(void **state)
 {
 	struct world *w = world_new();
 	struct app a, c;
-	struct lagnic_mr *mr;
 	struct roce_wc wc;
 	unsigned n = 0;
 
 	app_objects(w, 0, &a);
 	app_objects(w, 0, &c);
-	/* a's shared memory is not c's: c cannot register it */
-	mr = lagnic_reg_mr(c.pd, a.buf, 4096, ROCE_ACCESS_LOCAL_WRITE);
-	assert_null(mr);
-	assert_int_equal(errno, EOPNOTSUPP);
-	/* nor use a's MR through its key: a local protection error, no
+	/* c cannot use a's MR through its key: a local protection error, no
 	 * byte of a's memory sent */
 	rc_connect(w, &c, 0, lagnic_qp_num(a.qp));
 	{
@@ -370,6 +366,103 @@ test_applications_are_isolated_and_cleaned_up(void **state)
 	assert_int_equal(n, 0);
 	atomic_store(&w->stop, 0);
 	assert_int_equal(pthread_create(&w->thread, NULL, daemon_thread, w), 0);
+	world_free(w);
+}
+
+/* Memory the application did not get from lagnic_alloc_buf: its MR's
+ * bytes are swapped in place of a's shared buffer (the same size). */
+static uint8_t *
+app_own_memory(struct app *a)
+{
+	uint8_t *own = aligned_alloc(4096, BUF_LEN);
+
+	assert_non_null(own);
+	memset(own, 0, BUF_LEN);
+	assert_int_equal(lagnic_dereg_mr(a->mr), 0);
+	a->mr = lagnic_reg_mr(a->pd, own, BUF_LEN, ROCE_ACCESS_ALL);
+	assert_non_null(a->mr);
+	a->buf = own;
+	return own;
+}
+
+/* malloc'd memory on both sides: WRITE, READ, SEND and an atomic reach
+ * it (lagnicd copies to and from it); memory that is not there cannot be
+ * registered; memory unmapped under a live MR fails the work request,
+ * counted, and the service goes on. */
+static void
+test_any_memory_of_the_application(void **state)
+{
+	struct world *w = world_new();
+	struct app a, b;
+	struct roce_sge rsge;
+	struct roce_recv_wr rwr = { .wr_id = 7, .sg_list = &rsge,
+	    .num_sge = 1 }, *rbad;
+	struct roce_wc wc;
+	uint8_t *hole, *abuf, *bbuf;
+	struct lagnic_mr *mr;
+	uint64_t v;
+
+	app_objects(w, 0, &a);
+	app_objects(w, 1, &b);
+	abuf = app_own_memory(&a);
+	bbuf = app_own_memory(&b);
+	rc_connect(w, &a, 0, lagnic_qp_num(b.qp));
+	rc_connect(w, &b, 1, lagnic_qp_num(a.qp));
+
+	fill(abuf, 65536, 3);
+	post1(&a, ROCE_WR_RDMA_WRITE, (uintptr_t)abuf, 65536,
+	    (uintptr_t)bbuf + 4096, b.mr->rkey, 1);
+	assert_int_equal(wait_wc(a.cq).status, ROCE_WC_SUCCESS);
+	assert_memory_equal(bbuf + 4096, abuf, 65536);
+	post1(&a, ROCE_WR_RDMA_READ, (uintptr_t)abuf + 131072, 65536,
+	    (uintptr_t)bbuf + 4096, b.mr->rkey, 2);
+	assert_int_equal(wait_wc(a.cq).status, ROCE_WC_SUCCESS);
+	assert_memory_equal(abuf + 131072, abuf, 65536);
+	rsge = (struct roce_sge){ .addr = (uintptr_t)bbuf + 262144,
+	    .length = 4096, .lkey = b.mr->lkey };
+	assert_int_equal(lagnic_post_recv(b.qp, &rwr, &rbad), 0);
+	post1(&a, ROCE_WR_SEND, (uintptr_t)abuf + 100, 3000, 0, 0, 3);
+	assert_int_equal(wait_wc(a.cq).status, ROCE_WC_SUCCESS);
+	wc = wait_wc(b.cq);
+	assert_int_equal(wc.status, ROCE_WC_SUCCESS);
+	assert_int_equal(wc.byte_len, 3000);
+	assert_memory_equal(bbuf + 262144, abuf + 100, 3000);
+	v = 40;
+	memcpy(bbuf + 8, &v, 8);
+	post1(&a, ROCE_WR_ATOMIC_FETCH_AND_ADD, (uintptr_t)abuf + 16, 8,
+	    (uintptr_t)bbuf + 8, b.mr->rkey, 4);
+	assert_int_equal(wait_wc(a.cq).status, ROCE_WC_SUCCESS);
+	memcpy(&v, abuf + 16, 8);
+	assert_int_equal(v, 40);
+	memcpy(&v, bbuf + 8, 8);
+	assert_int_equal(v, 45);
+
+	/* a hole in the address space cannot be registered */
+	hole = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(hole != MAP_FAILED);
+	assert_int_equal(munmap(hole + 4096, 4096), 0);
+	mr = lagnic_reg_mr(a.pd, hole, 3 * 4096, ROCE_ACCESS_LOCAL_WRITE);
+	assert_null(mr);
+	assert_int_equal(errno, EFAULT);
+	/* memory unmapped under b's MR: a's WRITE into it is NAKed, b's
+	 * service counts the fault and serves b on */
+	mr = lagnic_reg_mr(b.pd, hole, 4096, ROCE_ACCESS_LOCAL_WRITE |
+	    ROCE_ACCESS_REMOTE_WRITE);
+	assert_non_null(mr);
+	assert_int_equal(munmap(hole, 4096), 0);
+	post1(&a, ROCE_WR_RDMA_WRITE, (uintptr_t)abuf, 64, (uintptr_t)hole,
+	    mr->rkey, 5);
+	wc = wait_wc(a.cq);
+	assert_int_equal(wc.status, ROCE_WC_REM_OP_ERR);
+	assert_true(rdma_svc_counters(w->svc[1])->mem_faults >= 1);
+	assert_int_equal(lagnic_dereg_mr(mr), 0);
+	assert_non_null(lagnic_alloc_pd(b.ctx));
+	munmap(hole + 2 * 4096, 4096);
+	lagnic_close(a.ctx);
+	lagnic_close(b.ctx);
+	free(abuf);
+	free(bbuf);
 	world_free(w);
 }
 
@@ -472,6 +565,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_operation_end_to_end),
 		cmocka_unit_test(test_applications_are_isolated_and_cleaned_up),
+		cmocka_unit_test(test_any_memory_of_the_application),
 		cmocka_unit_test(test_protocol_errors_close_only_that_client),
 		cmocka_unit_test(test_malformed_requests),
 	};
