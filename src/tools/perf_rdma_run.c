@@ -1,0 +1,252 @@
+/* lagnic-perf's runs: the client posts and reaps, the server receives
+ * (send) or only waits (write, read: one-sided), then the report. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tools/perf_rdma.h"
+
+#define REAP_BURST	32
+
+static uint8_t
+pattern(uint32_t i)
+{
+	return (uint8_t)(i * 31 + 7);
+}
+
+static void
+fill(uint8_t *p, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		p[i] = pattern(i);
+}
+
+static bool
+verify(const uint8_t *p, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (p[i] != pattern(i))
+			return false;
+	return true;
+}
+
+/* Every context's buffer at offset off holds the pattern (-c needs a
+ * message on every context, so -n at least -q). */
+static bool
+verify_all(const struct rperf *r, size_t off)
+{
+	for (unsigned i = 0; i < r->nctx; i++)
+		if (!verify(r->ctxs[i].buf + off, r->o->size))
+			return false;
+	return true;
+}
+
+static void
+fill_all(struct rperf *r)
+{
+	for (unsigned i = 0; i < r->nctx; i++)
+		fill(r->ctxs[i].buf, r->o->size);
+}
+
+static void
+post_recv(struct rperf *r, unsigned qi)
+{
+	struct rperf_qp *q = &r->qps[qi];
+	struct roce_sge sge = { .addr = (uintptr_t)q->c->buf,
+	    .length = r->o->size, .lkey = q->c->mr->lkey };
+	struct roce_recv_wr wr = { .wr_id = qi, .sg_list = &sge,
+	    .num_sge = 1 }, *bad;
+
+	if (lagnic_post_recv(q->qp, &wr, &bad))
+		rperf_die("post_recv", ENOMEM);
+}
+
+/* The next QP with room, from the cursor on (one exists: fewer than
+ * depth are in flight and the caps add up to depth or more). */
+static unsigned
+next_qp(struct rperf *r)
+{
+	for (unsigned n = 0; n < r->nqp; n++) {
+		unsigned i = (r->cursor + n) % r->nqp;
+
+		if (r->qps[i].inflight < r->qps[i].cap) {
+			r->cursor = (i + 1) % r->nqp;
+			return i;
+		}
+	}
+	abort();
+}
+
+static void
+post_op(struct rperf *r)
+{
+	const struct rperf_opts *o = r->o;
+	unsigned qi = next_qp(r);
+	struct rperf_qp *q = &r->qps[qi];
+	/* sends and writes from the first half, reads into the second */
+	uint64_t local = (uintptr_t)q->c->buf +
+	    (o->op == ROCE_WR_RDMA_READ ? o->size : 0);
+	struct roce_sge sge = { .addr = local, .length = o->size,
+	    .lkey = q->c->mr->lkey };
+	struct roce_send_wr wr = { .wr_id = qi, .sg_list = &sge, .num_sge = 1,
+	    .opcode = o->op, .send_flags = ROCE_SEND_SIGNALED }, *bad;
+
+	wr.wr.rdma.remote_addr = q->peer.va;
+	wr.wr.rdma.rkey = q->peer.rkey;
+	while (lagnic_post_send(q->qp, &wr, &bad) == ENOMEM)
+		;	/* the ring is full: lagnicd is taking them */
+	q->inflight++;
+	r->posted++;
+}
+
+/* One context's completions; a failed one ends the run. */
+static unsigned
+reap_ctx(struct rperf *r, struct rperf_ctx *c, bool recv)
+{
+	struct roce_wc wc[REAP_BURST];
+	int n = lagnic_poll_cq(c->cq, REAP_BURST, wc);
+
+	if (n < 0)
+		rperf_die("poll_cq", -n);
+	for (int i = 0; i < n; i++) {
+		if (wc[i].status != ROCE_WC_SUCCESS) {
+			fprintf(stderr, "lagnic-perf: work request on QP %llu "
+			    "failed: status %d\n",
+			    (unsigned long long)wc[i].wr_id, wc[i].status);
+			exit(1);
+		}
+		if (recv)
+			post_recv(r, (unsigned)wc[i].wr_id);
+		else
+			r->qps[wc[i].wr_id].inflight--;
+	}
+	return (unsigned)n;
+}
+
+/* Every context once; the time of any completions goes to the gaps. */
+static unsigned
+reap(struct rperf *r, bool recv)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < r->nctx; i++)
+		n += reap_ctx(r, &r->ctxs[i], recv);
+	if (n)
+		rperf_gaps_note(&r->gaps, rperf_now_ns());
+	return n;
+}
+
+static const char *
+op_name(enum roce_wr_opcode op)
+{
+	return op == ROCE_WR_SEND ? "send" :
+	    op == ROCE_WR_RDMA_READ ? "read" : "write";
+}
+
+static void
+report(const struct rperf *r, double secs)
+{
+	const struct rperf_opts *o = r->o;
+	double msgs = (double)r->done, mbps = o->size * msgs / secs / 1e6;
+	double us = secs / msgs * 1e6 * o->depth;
+
+	if (o->json)
+		printf("{\"op\": \"%s\", \"size\": %u, \"iters\": %llu, "
+		    "\"depth\": %u, \"qps\": %u, \"contexts\": %u, "
+		    "\"seconds\": %.6f, \"MBps\": %.2f, \"msg_per_s\": %.1f, "
+		    "\"avg_us\": %.2f, \"max_gap_us\": %.1f, "
+		    "\"max_gap_end_ns\": %llu, \"gaps_logged\": %zu}\n",
+		    op_name(o->op), o->size, (unsigned long long)r->done,
+		    o->depth, r->nqp, r->nctx, secs, mbps, msgs / secs, us,
+		    r->gaps.max_ns / 1e3,
+		    (unsigned long long)r->gaps.max_end_rt_ns, r->gaps.n);
+	else
+		printf("%s size %u iters %llu depth %u qps %u: %.2f MB/s, "
+		    "%.1f msg/s, %.2f us per message in flight, longest gap "
+		    "between completions %.1f us\n", op_name(o->op), o->size,
+		    (unsigned long long)r->done, o->depth, r->nqp, mbps,
+		    msgs / secs, us, r->gaps.max_ns / 1e3);
+}
+
+/* The run goes on: -n messages not all posted, or -D not over. */
+static bool
+want_more(const struct rperf *r, uint64_t end_ns)
+{
+	return end_ns ? rperf_now_ns() < end_ns : r->posted < r->o->iters;
+}
+
+static void
+post_some(struct rperf *r, uint64_t end_ns)
+{
+	while (r->posted - r->done < r->o->depth && want_more(r, end_ns))
+		post_op(r);
+}
+
+int
+rperf_run_client(struct rperf *r, int tcp)
+{
+	const struct rperf_opts *o = r->o;
+	uint64_t t0, end_ns = 0;
+	uint8_t ok = 1;
+
+	fill_all(r);
+	if (o->duration > 0 || o->gap_log)	/* a script times a cut */
+		fprintf(stderr, "lagnic-perf: running\n");
+	t0 = rperf_now_ns();
+	if (o->duration > 0)
+		end_ns = t0 + (uint64_t)(o->duration * 1e9);
+	for (;;) {
+		post_some(r, end_ns);
+		if (r->done == r->posted && !want_more(r, end_ns))
+			break;
+		r->done += reap(r, false);
+	}
+	report(r, (double)(rperf_now_ns() - t0) / 1e9);
+	if (o->op == ROCE_WR_RDMA_READ && o->check)
+		ok = verify_all(r, o->size);
+	rperf_xfer(tcp, &ok, 1, true);		/* done; the server checks */
+	rperf_xfer(tcp, &ok, 1, false);
+	if (o->check)
+		printf("check: %s\n", ok ? "ok" : "FAILED");
+	return ok ? 0 : 1;
+}
+
+/* Receives for the sends to come: a QP's cap and one. */
+static void
+post_recvs(struct rperf *r)
+{
+	for (unsigned i = 0; i < r->nqp; i++)
+		for (uint32_t k = 0; k <= r->qps[i].cap; k++)
+			post_recv(r, i);
+}
+
+int
+rperf_run_server(struct rperf *r, int tcp)
+{
+	const struct rperf_opts *o = r->o;
+	uint8_t ok;
+
+	if (o->op == ROCE_WR_SEND)	/* until the client says it is done */
+		while (reap(r, true) || !rperf_tcp_readable(tcp))
+			;
+	rperf_xfer(tcp, &ok, 1, false);
+	if (o->check && o->op != ROCE_WR_RDMA_READ)
+		ok = ok && verify_all(r, 0);
+	rperf_xfer(tcp, &ok, 1, true);
+	if (o->check)
+		printf("check: %s\n", ok ? "ok" : "FAILED");
+	return ok ? 0 : 1;
+}
+
+/* Before the run, once both sides' QPs are in RTS. */
+void
+rperf_prepare(struct rperf *r)
+{
+	if (r->o->server)
+		return;
+	if (r->o->op == ROCE_WR_RDMA_READ)
+		fill_all(r);
+	if (r->o->op == ROCE_WR_SEND)
+		post_recvs(r);
+}
