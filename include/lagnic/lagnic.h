@@ -37,6 +37,7 @@ struct lagnic_context;
 struct lagnic_pd;
 struct lagnic_cq;
 struct lagnic_qp;
+struct lagnic_comp_channel;
 /* struct roce_ah is liblagnic's address handle (roce_send_wr names it). */
 struct roce_ah;
 
@@ -89,9 +90,32 @@ int lagnic_dereg_mr(struct lagnic_mr *mr);
 
 struct lagnic_cq *lagnic_create_cq(struct lagnic_context *ctx, int cqe,
     void *cq_context);
+/* ibv_create_cq with a completion channel (or NULL). */
+struct lagnic_cq *lagnic_create_cq_ch(struct lagnic_context *ctx, int cqe,
+    void *cq_context, struct lagnic_comp_channel *channel);
 int lagnic_destroy_cq(struct lagnic_cq *cq);
+void *lagnic_cq_context(const struct lagnic_cq *cq);
 /* Up to num completions; the number taken, or a negative errno. */
 int lagnic_poll_cq(struct lagnic_cq *cq, int num, struct roce_wc *wc);
+
+/*
+ * Completion channels, as verbs'. The channel's fd is readable while an
+ * event waits; it may be made non-blocking (O_NONBLOCK), and then
+ * lagnic_get_cq_event returns EAGAIN instead of waiting. A CQ armed by
+ * lagnic_req_notify_cq gives one event at its next completion (with
+ * solicited_only: the next solicited or failed one); arm it again after
+ * each. lagnic_destroy_comp_channel: EBUSY while a CQ uses it.
+ */
+struct lagnic_comp_channel *lagnic_create_comp_channel(
+    struct lagnic_context *ctx);
+int lagnic_destroy_comp_channel(struct lagnic_comp_channel *channel);
+int lagnic_comp_channel_fd(const struct lagnic_comp_channel *channel);
+/* EINVAL for a CQ without a channel. */
+int lagnic_req_notify_cq(struct lagnic_cq *cq, int solicited_only);
+/* Waits for an event: 0 with its CQ (and that CQ's context), or errno. */
+int lagnic_get_cq_event(struct lagnic_comp_channel *channel,
+    struct lagnic_cq **cq, void **cq_context);
+void lagnic_ack_cq_events(struct lagnic_cq *cq, unsigned nevents);
 
 struct roce_ah *lagnic_create_ah(struct lagnic_pd *pd,
     struct roce_ah_attr *attr);

@@ -39,6 +39,7 @@ obj_free_cq(struct lagnic_obj *o)
 {
 	struct lagnic_cq *cq = (struct lagnic_cq *)o;
 
+	cq->ctx->cqs[cq->handle - 1] = NULL;
 	shm_region_unmap(cq->mem, cq->len);
 	free(cq);
 }
@@ -166,12 +167,13 @@ hello(struct lagnic_context *ctx)
 		return -EPROTO;
 	}
 	ctx->doorbell = fds[0];
-	ctx->status_len = 4096;
+	ctx->status_len = RDMA_STATUS_BYTES;
 	err = shm_region_map(fds[1], ctx->status_len, &ctx->status_mem);
 	close(fds[1]);
 	if (err)
 		return err;
-	ctx->sleeping = ctx->status_mem;
+	ctx->status = ctx->status_mem;
+	ctx->sleeping = &ctx->status->sleeping;
 	ctx->dev = p.dev;
 	ctx->port = p.port;
 	return 0;
@@ -385,8 +387,9 @@ lagnic_reg_mr(struct lagnic_pd *pd, void *addr, size_t length, int access)
 	if (!mo)
 		return lagnic_fail(-ENOMEM);
 	/* buf 0: memory of ours lagnicd does not map, it copies */
-	q = (struct rdma_reg_mr_req){ .pd = pd->handle, .buf = b ? b->handle : 0,
-	    .va = (uintptr_t)addr, .len = length, .access = (uint32_t)access };
+	q = (struct rdma_reg_mr_req){ .pd = pd->handle,
+	    .buf = b ? b->handle : 0, .va = (uintptr_t)addr, .len = length,
+	    .access = (uint32_t)access };
 	err = lagnic_call(pd->ctx, RDMA_MSG_REG_MR, &q, &p, NULL, 0, NULL, NULL);
 	if (err) {
 		free(mo);
@@ -415,7 +418,15 @@ lagnic_dereg_mr(struct lagnic_mr *mr)
 struct lagnic_cq *
 lagnic_create_cq(struct lagnic_context *ctx, int cqe, void *cq_context)
 {
-	struct rdma_create_cq_req q = { .cqe = (uint32_t)cqe };
+	return lagnic_create_cq_ch(ctx, cqe, cq_context, NULL);
+}
+
+struct lagnic_cq *
+lagnic_create_cq_ch(struct lagnic_context *ctx, int cqe, void *cq_context,
+    struct lagnic_comp_channel *channel)
+{
+	struct rdma_create_cq_req q = { .cqe = (uint32_t)cqe,
+	    .channel = channel ? channel->handle : 0 };
 	struct rdma_create_cq_rep p;
 	struct lagnic_cq *cq;
 	int fd, err;
@@ -427,8 +438,10 @@ lagnic_create_cq(struct lagnic_context *ctx, int cqe, void *cq_context)
 	if (!cq)
 		return lagnic_fail(-ENOMEM);
 	err = lagnic_call(ctx, RDMA_MSG_CREATE_CQ, &q, &p, NULL, 0, &fd, &n);
-	if (!err && n != 1)
+	if (!err && (n != 1 || p.handle == 0 || p.handle > RDMA_STATUS_CQS)) {
+		close_fds(&fd, n);
 		err = -EPROTO;
+	}
 	if (!err) {
 		cq->len = p.ring_bytes;
 		err = shm_region_map(fd, cq->len, &cq->mem);
@@ -446,6 +459,8 @@ lagnic_create_cq(struct lagnic_context *ctx, int cqe, void *cq_context)
 	cq->ctx = ctx;
 	cq->handle = p.handle;
 	cq->cq_context = cq_context;
+	cq->channel = channel;
+	ctx->cqs[p.handle - 1] = cq;
 	lagnic_obj_add(ctx, &cq->obj, obj_free_cq);
 	return cq;
 }

@@ -31,12 +31,14 @@ struct lagnic_context {
 	int sock;
 	int doorbell;
 	_Atomic uint32_t *sleeping;	/* lagnicd's "ring me" flag */
+	struct rdma_status *status;	/* the page it is in */
 	void *status_mem;
 	size_t status_len;
 	uint32_t seq;
 	struct roce_device_attr dev;
 	struct roce_port_attr port;
 	struct lagnic_buf bufs[LAGNIC_BUFS_MAX];
+	struct lagnic_cq *cqs[RDMA_STATUS_CQS];	/* by handle - 1 */
 };
 
 struct lagnic_mr_obj {
@@ -55,9 +57,19 @@ struct lagnic_cq {
 	struct lagnic_context *ctx;
 	uint32_t handle;
 	void *cq_context;
+	struct lagnic_comp_channel *channel;	/* or NULL */
+	unsigned events_acked;
 	struct shm_ring ring;		/* we consume roce_wc */
 	void *mem;
 	size_t len;
+};
+
+struct lagnic_comp_channel {
+	struct lagnic_obj obj;		/* first */
+	struct lagnic_context *ctx;
+	int fd;				/* our eventfd; lagnicd has a copy */
+	uint32_t handle;
+	uint64_t pending;		/* notifications read, not returned */
 };
 
 struct roce_ah {

@@ -86,7 +86,7 @@ service_json(const struct rdma_svc *s)
 {
 	const struct rdma_svc_counters *c = rdma_svc_counters(s);
 
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 	    "clients", (json_int_t)rdma_svc_nclients(s),
 	    "clients_total", (json_int_t)c->clients,
 	    "bad_requests", (json_int_t)c->bad_requests,
@@ -95,6 +95,7 @@ service_json(const struct rdma_svc *s)
 	    "wqe_errors", (json_int_t)c->wqe_errors,
 	    "completions", (json_int_t)c->completions,
 	    "doorbells", (json_int_t)c->doorbells,
+	    "cq_events", (json_int_t)c->cq_events,
 	    "mem_faults", (json_int_t)c->mem_faults);
 }
 

@@ -18,12 +18,13 @@
 #ifndef LAGNIC_RDMA_PROTO_H
 #define LAGNIC_RDMA_PROTO_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "lagnic/verbs.h"
 #include "lib/compiler.h"
 
-#define RDMA_PROTO_VERSION	1
+#define RDMA_PROTO_VERSION	2
 #define RDMA_MAX_SGE		8
 #define RDMA_MAX_INLINE		256
 /* No application address at or above this (57-bit user space). */
@@ -37,7 +38,8 @@
 	_(REG_MR) _(DEREG_MR)						\
 	_(CREATE_CQ) _(DESTROY_CQ)					\
 	_(CREATE_AH) _(DESTROY_AH)					\
-	_(CREATE_QP) _(DESTROY_QP) _(MODIFY_QP) _(QUERY_QP)
+	_(CREATE_QP) _(DESTROY_QP) _(MODIFY_QP) _(QUERY_QP)		\
+	_(CREATE_CHANNEL) _(DESTROY_CHANNEL)	/* completion channels */
 
 enum rdma_msg_type {
 #define RDMA_MSG_ENUM(n) RDMA_MSG_##n,
@@ -107,7 +109,7 @@ struct rdma_reg_mr_rep {
 /* reply + the ring's memfd: a completion ring of `entries` roce_wc */
 struct rdma_create_cq_req {
 	uint32_t cqe;
-	uint32_t pad;
+	uint32_t channel;		/* a CREATE_CHANNEL handle, or 0 */
 };
 struct rdma_create_cq_rep {
 	uint32_t handle;
@@ -152,6 +154,32 @@ struct rdma_modify_qp_req {
 struct rdma_query_qp_rep {
 	struct roce_qp_attr attr;
 };
+
+/* CREATE_CHANNEL: no body; + the application's eventfd, which lagnicd
+ * writes 1 to for each notification of a CQ of the channel. Reply: a
+ * struct rdma_handle. */
+
+/* ---- the status page (a memfd lagnicd gives with HELLO) ---- */
+
+#define RDMA_STATUS_CQS		64	/* CQ handles 1..64 */
+
+enum rdma_cq_arm {
+	RDMA_CQ_ARM_NONE,
+	RDMA_CQ_ARM_NEXT,		/* the next completion */
+	RDMA_CQ_ARM_SOLICITED,		/* the next solicited or failed one */
+};
+
+struct rdma_status {
+	_Atomic uint32_t sleeping;	/* 1: ring the doorbell after posting */
+	uint32_t pad;
+	/* per CQ (handle - 1): the application arms it (enum rdma_cq_arm);
+	 * lagnicd disarms it as it notifies, and counts the notification
+	 * in cq_fired, which the application takes back one by one */
+	_Atomic uint32_t cq_arm[RDMA_STATUS_CQS];
+	_Atomic uint32_t cq_fired[RDMA_STATUS_CQS];
+};
+#define RDMA_STATUS_BYTES	4096
+static_assert(sizeof(struct rdma_status) <= RDMA_STATUS_BYTES, "status");
 
 /* ---- the rings ---- */
 

@@ -58,6 +58,7 @@ client_free_objects(struct rdma_client *c)
 			roce_destroy_cq(c->cqs[i].cq);
 			shm_region_unmap(c->cqs[i].mem, c->cqs[i].len);
 		}
+	rdma_channels_close(c);
 	for (unsigned i = 0; i < RDMA_PDS_MAX; i++)
 		if (c->pds[i])
 			roce_dealloc_pd(c->pds[i]);
@@ -186,8 +187,8 @@ rdma_svc_nclients(const struct rdma_svc *s)
 
 /* ---- requests ---- */
 
-static int
-take_fd(struct rdma_req *r)
+int
+rdma_req_take_fd(struct rdma_req *r)
 {
 	int fd;
 
@@ -238,7 +239,7 @@ req_hello(struct rdma_req *r)
 	c->doorbell = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (c->doorbell < 0)
 		return -errno;
-	c->status_len = 4096;
+	c->status_len = RDMA_STATUS_BYTES;
 	err = shm_region_create("lagnic-status", c->status_len, &sfd,
 	    &c->status_mem);
 	if (err) {
@@ -309,7 +310,7 @@ req_map_buf(struct rdma_req *r)
 	const struct rdma_map_buf_req *q = r->body;
 	struct rdma_handle *p = rdma_rep_body(r);
 	struct rdma_client *c = r->c;
-	int fd = take_fd(r), i, err;
+	int fd = rdma_req_take_fd(r), i, err;
 	void *map;
 
 	if (fd < 0)
@@ -438,20 +439,30 @@ req_create_cq(struct rdma_req *r)
 		return -ENOMEM;
 	if (q->cqe == 0 || q->cqe > ROCE_MAX_CQE)
 		return -EINVAL;
+	err = rdma_channel_attach(c, q->channel);
+	if (err)
+		return err;
 	cq = &c->cqs[i];
 	n = round_up_pow2(q->cqe);
 	cq->len = shm_ring_bytes(sizeof(struct roce_wc), n);
 	err = shm_region_create("lagnic-cq", cq->len, &fd, &cq->mem);
-	if (err)
+	if (err) {
+		rdma_channel_detach(c, q->channel);
 		return err;
+	}
 	shm_ring_format(&cq->ring, cq->mem, cq->len, sizeof(struct roce_wc), n);
 	err = roce_create_cq(c->svc->e, n, NULL, &cq->cq);
 	if (err) {
 		shm_region_unmap(cq->mem, cq->len);
 		close(fd);
 		memset(cq, 0, sizeof(*cq));
+		rdma_channel_detach(c, q->channel);
 		return err;
 	}
+	cq->channel = q->channel;
+	/* the arm word of a handle used before starts clear */
+	atomic_store(&c->status->cq_arm[i], RDMA_CQ_ARM_NONE);
+	atomic_store(&c->status->cq_fired[i], 0);
 	p->handle = (uint32_t)i + 1;
 	p->entries = n;
 	p->ring_bytes = cq->len;
@@ -476,6 +487,7 @@ req_destroy_cq(struct rdma_req *r)
 	if (err)
 		return err;
 	shm_region_unmap(cq->mem, cq->len);
+	rdma_channel_detach(r->c, cq->channel);
 	memset(cq, 0, sizeof(*cq));
 	return 0;
 }
@@ -536,6 +548,8 @@ static rdma_req_fn *const rdma_handlers[RDMA_MSG_COUNT] = {
 	[RDMA_MSG_DESTROY_QP] = rdma_req_destroy_qp,
 	[RDMA_MSG_MODIFY_QP] = rdma_req_modify_qp,
 	[RDMA_MSG_QUERY_QP] = rdma_req_query_qp,
+	[RDMA_MSG_CREATE_CHANNEL] = rdma_req_create_channel,
+	[RDMA_MSG_DESTROY_CHANNEL] = rdma_req_destroy_channel,
 };
 
 /* Exact sizes, a known type, HELLO first, fds only where they belong. */
@@ -550,7 +564,8 @@ rdma_req_check(const struct rdma_req *r, size_t len)
 		return -EPROTO;
 	if (!r->c->hello && h->type != RDMA_MSG_HELLO)
 		return -EPROTO;
-	if (r->nfds != (h->type == RDMA_MSG_MAP_BUF))
+	if (r->nfds != (h->type == RDMA_MSG_MAP_BUF ||
+	    h->type == RDMA_MSG_CREATE_CHANNEL))
 		return -EINVAL;
 	return 0;
 }

@@ -36,6 +36,7 @@ struct rdma_svc_counters {
 	uint64_t wqe_errors;		/* refused by the engine: error WCs */
 	uint64_t completions;		/* written to rings */
 	uint64_t doorbells;
+	uint64_t cq_events;		/* completion channel notifications */
 	uint64_t mem_faults;		/* copies to or from an application's
 					 * own memory that failed */
 };

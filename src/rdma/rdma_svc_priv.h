@@ -15,15 +15,11 @@
 #define RDMA_PDS_MAX	16
 #define RDMA_BUFS_MAX	64
 #define RDMA_MRS_MAX	256
-#define RDMA_CQS_MAX	64
+#define RDMA_CQS_MAX	RDMA_STATUS_CQS
+#define RDMA_CHANNELS_MAX 16
 #define RDMA_AHS_MAX	256
 #define RDMA_QPS_MAX	256
 #define RDMA_WQE_BURST	32	/* per QP per round: bounded work */
-
-/* The status page shared with a client (its memfd goes with HELLO). */
-struct rdma_status {
-	_Atomic uint32_t sleeping;	/* 1: ring the doorbell after posting */
-};
 
 struct rdma_buf {
 	uint8_t *map;			/* NULL: free slot */
@@ -42,6 +38,14 @@ struct rdma_cq {
 	void *mem;
 	size_t len;
 	unsigned qps;			/* QPs using it */
+	uint32_t channel;		/* handle, or 0 */
+	uint64_t solicited_seen;	/* roce_cq_solicited_posts, forwarded */
+};
+
+struct rdma_channel {
+	int fd;				/* the application's eventfd */
+	bool used;
+	unsigned cqs;			/* CQs on it */
 };
 
 struct rdma_qp {
@@ -70,6 +74,7 @@ struct rdma_client {
 	struct rdma_buf bufs[RDMA_BUFS_MAX];
 	struct rdma_mr mrs[RDMA_MRS_MAX];
 	struct rdma_cq cqs[RDMA_CQS_MAX];
+	struct rdma_channel channels[RDMA_CHANNELS_MAX];
 	struct roce_ah *ahs[RDMA_AHS_MAX];
 	struct rdma_qp qps[RDMA_QPS_MAX];
 };
@@ -103,10 +108,27 @@ rdma_rep_body(struct rdma_req *r)
 }
 
 struct roce_pd *rdma_pd_of(struct rdma_client *c, uint32_t h);
+/* The one fd that came with the request (taken), or -EINVAL. */
+int rdma_req_take_fd(struct rdma_req *r);
 int rdma_req_create_qp(struct rdma_req *r);
 int rdma_req_destroy_qp(struct rdma_req *r);
 int rdma_req_modify_qp(struct rdma_req *r);
 int rdma_req_query_qp(struct rdma_req *r);
+
+/* rdma_svc_channel.c: completion channels */
+int rdma_req_create_channel(struct rdma_req *r);
+int rdma_req_destroy_channel(struct rdma_req *r);
+/* 0, or -EINVAL: h is neither 0 nor a channel of c. */
+int rdma_channel_attach(struct rdma_client *c, uint32_t h);
+void rdma_channel_detach(struct rdma_client *c, uint32_t h);
+void rdma_channels_close(struct rdma_client *c);
+/* Completions went into cq's ring: notify if the application armed it
+ * for them (solicited: one of them was solicited or failed). */
+void rdma_cq_notify(struct rdma_client *c, struct rdma_cq *cq,
+    bool solicited);
+/* After a completion left the engine: was a solicited or failed one
+ * among them. */
+bool rdma_cq_solicited_forwarded(struct rdma_cq *cq);
 
 /* A completion the engine did not make (a WR it refused). */
 void rdma_svc_error_wc(struct rdma_client *c, struct rdma_qp *q,

@@ -37,7 +37,8 @@ rdma_svc_error_wc(struct rdma_client *c, struct rdma_qp *q, uint64_t wr_id,
 	};
 
 	c->svc->cnt.wqe_errors++;
-	shm_ring_push(&cq->ring, &wc, 1);
+	if (shm_ring_push(&cq->ring, &wc, 1) == 1)
+		rdma_cq_notify(c, cq, true);
 }
 
 /* The engine's SGEs of a WQE's (at most RDMA_MAX_SGE); their number. */
@@ -154,6 +155,7 @@ cq_forward(struct rdma_client *c, struct rdma_cq *cq)
 		return 0;
 	shm_ring_push(&cq->ring, wc, (unsigned)n);
 	c->svc->cnt.completions += (unsigned)n;
+	rdma_cq_notify(c, cq, rdma_cq_solicited_forwarded(cq));
 	return n;
 }
 

@@ -67,6 +67,8 @@ roce_cq_post(struct roce_cq *cq, const struct roce_wc *wc, bool solicited)
 		return false;
 	}
 	cq->ring[cq->tail++ % cq->size] = *wc;
+	if (solicited || wc->status != ROCE_WC_SUCCESS)
+		cq->solicited_posts++;
 	if (cq->armed && (!cq->solicited_only || solicited ||
 	    wc->status != ROCE_WC_SUCCESS)) {
 		cq->armed = false;
@@ -88,6 +90,12 @@ roce_poll_cq(struct roce_cq *cq, int n, struct roce_wc *wc)
 	if (got == 0 && cq->overflow)
 		return -EIO;
 	return got;
+}
+
+uint64_t
+roce_cq_solicited_posts(const struct roce_cq *cq)
+{
+	return cq->solicited_posts;
 }
 
 int

@@ -297,6 +297,10 @@ int roce_destroy_cq(struct roce_cq *cq);
 /* Up to n completions, oldest first: their number, or -EIO once the CQ
  * overflowed (IBV_EVENT_CQ_ERR was raised) and is drained. */
 int roce_poll_cq(struct roce_cq *cq, int n, struct roce_wc *wc);
+/* How many solicited or failed completions were ever posted to cq: an
+ * owner that forwards completions elsewhere (lagnicd's rings) tells by
+ * it whether the ones it took held one. */
+uint64_t roce_cq_solicited_posts(const struct roce_cq *cq);
 /* Arm the completion channel: one event at the next (solicited) one. */
 int roce_req_notify_cq(struct roce_cq *cq, bool solicited_only);
 

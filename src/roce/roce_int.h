@@ -86,6 +86,7 @@ struct roce_cq {
 	uint32_t refs;
 	bool overflow;
 	bool armed, solicited_only;
+	uint64_t solicited_posts;	/* solicited or failed, ever */
 };
 
 /* A posted receive. */

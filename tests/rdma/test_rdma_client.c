@@ -18,6 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -127,10 +130,12 @@ struct app {
 	struct lagnic_qp *qp;
 	uint8_t *buf;
 	struct lagnic_mr *mr;
+	struct lagnic_comp_channel *ch;	/* the CQ's, if asked for */
 };
 
+/* An application's objects; its CQ on a completion channel if with_ch. */
 static void
-app_objects(struct world *w, unsigned h, struct app *a)
+app_objects_ch(struct world *w, unsigned h, struct app *a, bool with_ch)
 {
 	struct lagnic_qp_init_attr init = {
 		.qp_type = ROCE_QPT_RC, .lane = ROCE_LANE_AUTO,
@@ -146,11 +151,22 @@ app_objects(struct world *w, unsigned h, struct app *a)
 	assert_non_null(a->buf);
 	a->mr = lagnic_reg_mr(a->pd, a->buf, BUF_LEN, ROCE_ACCESS_ALL);
 	assert_non_null(a->mr);
-	a->cq = lagnic_create_cq(a->ctx, 256, NULL);
+	a->ch = NULL;
+	if (with_ch) {
+		a->ch = lagnic_create_comp_channel(a->ctx);
+		assert_non_null(a->ch);
+	}
+	a->cq = lagnic_create_cq_ch(a->ctx, 256, a, a->ch);
 	assert_non_null(a->cq);
 	init.send_cq = init.recv_cq = a->cq;
 	a->qp = lagnic_create_qp(a->pd, &init);
 	assert_non_null(a->qp);
+}
+
+static void
+app_objects(struct world *w, unsigned h, struct app *a)
+{
+	app_objects_ch(w, h, a, false);
 }
 
 static void
@@ -466,6 +482,66 @@ test_any_memory_of_the_application(void **state)
 	world_free(w);
 }
 
+/* A completion channel: an armed CQ's next completion wakes a blocked
+ * reader with that CQ and its context; unarmed, nothing comes (a
+ * non-blocking read says EAGAIN); a channel in use cannot go. */
+static void
+test_completion_channel(void **state)
+{
+	struct world *w = world_new();
+	struct app a, b;
+	struct lagnic_cq *cq;
+	struct pollfd pfd;
+	struct roce_wc wc;
+	void *cq_ctx;
+	int fd, fl;
+
+	app_objects_ch(w, 0, &a, true);
+	app_objects(w, 1, &b);
+	rc_connect(w, &a, 0, lagnic_qp_num(b.qp));
+	rc_connect(w, &b, 1, lagnic_qp_num(a.qp));
+	fd = lagnic_comp_channel_fd(a.ch);
+	assert_int_equal(lagnic_req_notify_cq(b.cq, 0), EINVAL);
+
+	/* armed: the WRITE's completion is an event */
+	assert_int_equal(lagnic_req_notify_cq(a.cq, 0), 0);
+	assert_int_equal(lagnic_poll_cq(a.cq, 1, &wc), 0);
+	post1(&a, ROCE_WR_RDMA_WRITE, (uintptr_t)a.buf, 4096,
+	    (uintptr_t)b.buf, b.mr->rkey, 1);
+	assert_int_equal(lagnic_get_cq_event(a.ch, &cq, &cq_ctx), 0);
+	assert_ptr_equal(cq, a.cq);
+	assert_ptr_equal(cq_ctx, &a);
+	lagnic_ack_cq_events(cq, 1);
+	assert_int_equal(wait_wc(a.cq).status, ROCE_WC_SUCCESS);
+
+	/* not armed again: the next completion brings no event */
+	fl = fcntl(fd, F_GETFL);
+	assert_int_equal(fcntl(fd, F_SETFL, fl | O_NONBLOCK), 0);
+	post1(&a, ROCE_WR_RDMA_WRITE, (uintptr_t)a.buf, 64,
+	    (uintptr_t)b.buf, b.mr->rkey, 2);
+	assert_int_equal(wait_wc(a.cq).status, ROCE_WC_SUCCESS);
+	assert_int_equal(lagnic_get_cq_event(a.ch, &cq, NULL), EAGAIN);
+	/* armed for solicited only: a WRITE's completion is not one, a
+	 * failed one is */
+	assert_int_equal(lagnic_req_notify_cq(a.cq, 1), 0);
+	post1(&a, ROCE_WR_RDMA_WRITE, (uintptr_t)a.buf, 64,
+	    (uintptr_t)b.buf, b.mr->rkey, 3);
+	assert_int_equal(wait_wc(a.cq).status, ROCE_WC_SUCCESS);
+	assert_int_equal(lagnic_get_cq_event(a.ch, &cq, NULL), EAGAIN);
+	post1(&a, ROCE_WR_RDMA_WRITE, (uintptr_t)a.buf, 64,
+	    (uintptr_t)b.buf, b.mr->rkey ^ 0x100, 4);
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	assert_int_equal(poll(&pfd, 1, 10000), 1);
+	assert_int_equal(lagnic_get_cq_event(a.ch, &cq, NULL), 0);
+	assert_ptr_equal(cq, a.cq);
+	assert_int_equal(wait_wc(a.cq).status, ROCE_WC_REM_ACCESS_ERR);
+	lagnic_ack_cq_events(cq, 1);
+	assert_int_equal(lagnic_destroy_comp_channel(a.ch), EBUSY);
+	lagnic_close(a.ctx);
+	lagnic_close(b.ctx);
+	world_free(w);
+}
+
 /* Garbage on the socket: that client is closed, counted; others go on. */
 static void
 test_protocol_errors_close_only_that_client(void **state)
@@ -566,6 +642,7 @@ main(void)
 		cmocka_unit_test(test_every_operation_end_to_end),
 		cmocka_unit_test(test_applications_are_isolated_and_cleaned_up),
 		cmocka_unit_test(test_any_memory_of_the_application),
+		cmocka_unit_test(test_completion_channel),
 		cmocka_unit_test(test_protocol_errors_close_only_that_client),
 		cmocka_unit_test(test_malformed_requests),
 	};
