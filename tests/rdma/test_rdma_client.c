@@ -542,6 +542,108 @@ test_completion_channel(void **state)
 	world_free(w);
 }
 
+/* A UD QP of a's through INIT, RTR and RTS with qkey. */
+static struct lagnic_qp *
+ud_qp(struct app *a, uint32_t qkey)
+{
+	struct lagnic_qp_init_attr init = {
+		.qp_type = ROCE_QPT_UD, .lane = ROCE_LANE_AUTO,
+		.send_cq = a->cq, .recv_cq = a->cq,
+		.cap = { .max_send_wr = 16, .max_recv_wr = 16,
+		    .max_send_sge = 1, .max_recv_sge = 1 },
+	};
+	struct roce_qp_attr at = { .qp_state = ROCE_QPS_INIT, .port_num = 1,
+	    .qkey = qkey };
+	struct lagnic_qp *qp = lagnic_create_qp(a->pd, &init);
+
+	assert_non_null(qp);
+	assert_int_equal(lagnic_modify_qp(qp, &at, ROCE_QP_STATE |
+	    ROCE_QP_PKEY_INDEX | ROCE_QP_PORT | ROCE_QP_QKEY), 0);
+	at.qp_state = ROCE_QPS_RTR;
+	assert_int_equal(lagnic_modify_qp(qp, &at, ROCE_QP_STATE), 0);
+	at.qp_state = ROCE_QPS_RTS;
+	at.sq_psn = 1;
+	assert_int_equal(lagnic_modify_qp(qp, &at, ROCE_QP_STATE |
+	    ROCE_QP_SQ_PSN), 0);
+	return qp;
+}
+
+/* The engine counted a Q_Key mismatch, within 10 s of real time (its
+ * counters are read while the daemon thread runs: a torn read only
+ * delays the end of the wait). */
+static void
+wait_bad_qkey(const struct roce_engine *e)
+{
+	for (int i = 0; i < 10000; i++) {
+		if (((volatile const uint64_t *)roce_engine_counters(e)->
+		    rx_drops)[ROCE_RX_DROP_BAD_QKEY])
+			return;
+		usleep(1000);
+	}
+	fail_msg("no Q_Key mismatch counted within 10 s");
+}
+
+/* UD through liblagnic: a datagram to another host's UD QP by an AH
+ * arrives behind its GRH (40 bytes) with the sender's QPN; a wrong qkey
+ * is dropped. */
+static void
+test_ud_datagrams(void **state)
+{
+	struct world *w = world_new();
+	struct app a, b;
+	struct lagnic_qp *qa, *qb;
+	struct roce_ah_attr av;
+	struct roce_ah *ah;
+	struct roce_sge rsge, ssge;
+	struct roce_recv_wr rwr = { .wr_id = 5, .sg_list = &rsge,
+	    .num_sge = 1 }, *rbad;
+	struct roce_send_wr wr = { .wr_id = 6, .sg_list = &ssge,
+	    .num_sge = 1, .opcode = ROCE_WR_SEND,
+	    .send_flags = ROCE_SEND_SIGNALED }, *bad;
+	struct roce_wc wc;
+
+	app_objects(w, 0, &a);
+	app_objects(w, 1, &b);
+	qa = ud_qp(&a, 0x1111);
+	qb = ud_qp(&b, 0x2222);
+	av_to(&w->rf->h[1], &av, w->rf->h[0].gid4);
+	ah = lagnic_create_ah(a.pd, &av);
+	assert_non_null(ah);
+	rsge = (struct roce_sge){ .addr = (uintptr_t)b.buf, .length = 40 + 512,
+	    .lkey = b.mr->lkey };
+	assert_int_equal(lagnic_post_recv(qb, &rwr, &rbad), 0);
+	fill(a.buf, 512, 4);
+	ssge = (struct roce_sge){ .addr = (uintptr_t)a.buf, .length = 512,
+	    .lkey = a.mr->lkey };
+	wr.wr.ud.ah = ah;
+	wr.wr.ud.remote_qpn = lagnic_qp_num(qb);
+	wr.wr.ud.remote_qkey = 0x2222;
+	assert_int_equal(lagnic_post_send(qa, &wr, &bad), 0);
+	wc = wait_wc(a.cq);
+	assert_int_equal(wc.status, ROCE_WC_SUCCESS);
+	assert_int_equal(wc.opcode, ROCE_WC_SEND);
+	wc = wait_wc(b.cq);
+	assert_int_equal(wc.status, ROCE_WC_SUCCESS);
+	assert_int_equal(wc.opcode, ROCE_WC_RECV);
+	assert_int_equal(wc.byte_len, 40 + 512);
+	assert_int_equal(wc.src_qp, lagnic_qp_num(qa));
+	assert_true(wc.wc_flags & ROCE_WC_GRH);
+	assert_memory_equal(b.buf + 40, a.buf, 512);
+	/* the wrong qkey: sent, dropped by b's engine, never received */
+	rsge.addr += 4096;
+	assert_int_equal(lagnic_post_recv(qb, &rwr, &rbad), 0);
+	wr.wr.ud.remote_qkey = 0x2223;
+	assert_int_equal(lagnic_post_send(qa, &wr, &bad), 0);
+	assert_int_equal(wait_wc(a.cq).status, ROCE_WC_SUCCESS);
+	wait_bad_qkey(w->rf->h[1].e);
+	assert_int_equal(lagnic_poll_cq(b.cq, 1, &wc), 0);
+	assert_int_equal(lagnic_destroy_qp(qa), 0);
+	assert_int_equal(lagnic_destroy_ah(ah), 0);
+	lagnic_close(a.ctx);
+	lagnic_close(b.ctx);
+	world_free(w);
+}
+
 /* Garbage on the socket: that client is closed, counted; others go on. */
 static void
 test_protocol_errors_close_only_that_client(void **state)
@@ -643,6 +745,7 @@ main(void)
 		cmocka_unit_test(test_applications_are_isolated_and_cleaned_up),
 		cmocka_unit_test(test_any_memory_of_the_application),
 		cmocka_unit_test(test_completion_channel),
+		cmocka_unit_test(test_ud_datagrams),
 		cmocka_unit_test(test_protocol_errors_close_only_that_client),
 		cmocka_unit_test(test_malformed_requests),
 	};
