@@ -5,7 +5,7 @@
 # switch knows nothing of the LAG and learns each MAC where it sees it).
 #
 #   BUILD=build bench/vf_fdb.sh [TRIALS]      (root; default 5 trials)
-#   env: VFS="1 16 63" (63: the default profile's max_vfs),
+#   env: VFS="1 16 64" (64: the default profile's max_vfs),
 #        BACKEND=afpacket|afxdp (afpacket)
 #
 # A trial cuts the active member (ip link set ... down in lagnicd's
@@ -17,7 +17,7 @@ set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
 TRIALS=${1:-5}
-VFS=${VFS:-1 16 63}
+VFS=${VFS:-1 16 64}
 BACKEND=${BACKEND:-afpacket}
 TESTBED=$SRC/scripts/testbed.sh
 PEERS=${PEERS:-$SRC/../shared/peers}

@@ -33,7 +33,8 @@ struct sim;
 #define NIC_MTU_MAX		(NIC_BUF_SIZE - PKT_HEADROOM - 18)
 #define NIC_BUF_SIZE		2048	/* frame buffers; no jumbo frames yet */
 /* Every function is a failover announcement target: the PF and the VFs. */
-#define NIC_VFS_MAX		(ANNOUNCE_TARGETS_MAX - 1)
+#define NIC_VFS_MAX		64	/* as many SR-IOV NICs give a PF */
+static_assert(NIC_VFS_MAX < ANNOUNCE_TARGETS_MAX, "the PF and every VF");
 #define NIC_VF_IFNAME_FMT	"lagvf%u"
 
 /* An error for a user: -errno code and a sentence naming what is wrong. */

@@ -19,7 +19,7 @@
 #include "lag/lag.h"
 
 #define ANNOUNCE_ADDRS_MAX	16
-#define ANNOUNCE_TARGETS_MAX	64
+#define ANNOUNCE_TARGETS_MAX	128
 
 struct announce_target {
 	uint8_t mac[ETH_ALEN_];

@@ -244,7 +244,7 @@ test_show_text_and_json(void **state)
 	assert_golden(f->out, "lagnicctl_config.json");
 	assert_int_equal(run(f, ARGS("-s", "@", "caps")), 0);
 	assert_non_null(strstr(f->out, "max_ports_per_lag 4"));
-	assert_non_null(strstr(f->out, "max_vfs 63"));
+	assert_non_null(strstr(f->out, "max_vfs 64"));
 }
 
 /* lagnicctl -j config is a config file lagnicd takes back. */
