@@ -223,6 +223,7 @@ announce_vf(const struct nic_vf *vf, struct announce_target *t)
 	*t = vf->who;
 	memcpy(t->mac, vf->cfg.esw.mac, ETH_ALEN_);
 	t->vlan = vf->cfg.esw.vlan;
+	t->pcp = vf->cfg.esw.qos;
 }
 
 void

@@ -36,31 +36,40 @@ announce_start(struct announce *a)
 	announce_tick(a, a->next);
 }
 
-/* A RARP request "who is mac", from mac, as QEMU announces a guest. */
+/* A RARP request "who is mac", from mac, as QEMU announces a guest; in
+ * the target's VLAN. */
 static int
-build_rarp(uint8_t *buf, size_t cap, const uint8_t *mac)
+build_rarp(uint8_t *buf, size_t cap, const uint8_t *mac,
+    const struct net_vlan *tags, unsigned n_tags)
 {
 	struct net_arp arp = { .op = 3, .sha = mac, .tha = mac };	/* RARP */
-	int n;
+	struct net_eth eth = { .dst = net_eth_broadcast, .src = mac,
+	    .n_tags = n_tags, .ethertype = ETH_P_RARP_ };
+	int h, n;
 
-	if (cap < ETH_ZLEN)
+	if (n_tags > NET_VLAN_MAX_TAGS)
+		return -EINVAL;
+	memcpy(eth.tags, tags, n_tags * sizeof(*tags));
+	if (cap < ETH_ZLEN + n_tags * NET_VLAN_HLEN)
 		return -ENOSPC;
-	memset(buf, 0, ETH_ZLEN);
-	memset(buf, 0xff, ETH_ALEN);
-	memcpy(buf + ETH_ALEN, mac, ETH_ALEN);
-	buf[12] = ETH_P_RARP_ >> 8;
-	buf[13] = ETH_P_RARP_ & 0xff;
-	n = net_arp_build(buf + ETH_HLEN, cap - ETH_HLEN, &arp);
-	return n < 0 ? n : ETH_ZLEN;
+	memset(buf, 0, ETH_ZLEN + n_tags * NET_VLAN_HLEN);
+	h = net_eth_build(buf, cap, &eth);
+	if (h < 0)
+		return h;
+	n = net_arp_build(buf + h, cap - (size_t)h, &arp);
+	return n < 0 ? n : (int)MAX((size_t)(h + n),
+	    ETH_ZLEN + n_tags * NET_VLAN_HLEN);
 }
 
-/* Tags for a target's VLAN (none for 0). */
+/* Tags for a target's VLAN and priority (none for 0 and 0; a priority
+ * tag, VLAN 0, for a priority alone, as the function's own frames). */
 static unsigned
 target_tags(const struct announce_target *t, struct net_vlan *tag)
 {
-	if (!t->vlan)
+	if (!t->vlan && !t->pcp)
 		return 0;
-	*tag = (struct net_vlan){ .tpid = ETH_P_8021Q, .vid = t->vlan };
+	*tag = (struct net_vlan){ .tpid = ETH_P_8021Q, .vid = t->vlan,
+	    .pcp = t->pcp };
 	return 1;
 }
 
@@ -116,7 +125,7 @@ announce_target(struct announce *a, const struct announce_target *t,
 	}
 	if (t->n_ipv4 == 0 && t->n_ipv6 == 0 && (p = frame_new(a))) {
 		frame_push(a, out, n, p, build_rarp(p->data, pkt_tailroom(p),
-		    t->mac));
+		    t->mac, &tag, ntags));
 		a->cnt.rarp++;
 	}
 }

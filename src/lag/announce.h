@@ -23,7 +23,8 @@
 
 struct announce_target {
 	uint8_t mac[ETH_ALEN_];
-	uint16_t vlan;			/* 0: untagged */
+	uint16_t vlan;			/* 0 and pcp 0: untagged */
+	uint8_t pcp;			/* priority (a VF's qos) */
 	uint32_t ipv4[ANNOUNCE_ADDRS_MAX];	/* host order */
 	unsigned n_ipv4;
 	uint8_t ipv6[ANNOUNCE_ADDRS_MAX][16];

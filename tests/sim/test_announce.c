@@ -145,6 +145,58 @@ test_no_delay_sends_every_round_at_once_and_rarp_without_addresses(void **state)
 	lf_free(lf);
 }
 
+/* A function in a VLAN with a priority (a VF's vlan and qos): its GARP and
+ * its RARP carry its tag, as its own frames do. */
+static void
+test_tagged_targets(void **state)
+{
+	struct lag_options o;
+	struct lag_fixture *lf;
+	struct announce *a;
+	struct pkt *burst[PKT_BURST_MAX];
+	struct net_frame f;
+	unsigned n, garp = 0, rarp = 0;
+
+	lag_options_default(&o);
+	o.mode = LAG_MODE_ACTIVE_BACKUP;
+	lf = lf_new(2, &o);
+	lf_add_members(lf);
+	a = setup_announce(lf);
+	announce_set_counts(a, 1, 0, 0);
+	a->targets[0].vlan = 100;
+	a->targets[0].pcp = 5;
+	a->targets[0].n_ipv4 = 1;
+	a->targets[1] = (struct announce_target){
+	    .mac = { 2, 0, 0, 0, 0, 0x43 }, .vlan = 7, .pcp = 3 };
+	a->ntargets = 2;
+	announce_start(a);
+	sim_run_for(&lf->sim, 1);
+	while ((n = port_rx_burst(lf->b[0], burst, PKT_BURST_MAX)) > 0) {
+		for (unsigned i = 0; i < n; i++) {
+			assert_int_equal(net_parse_frame(burst[i]->data,
+			    burst[i]->len, &f), NET_OK);
+			assert_int_equal(f.eth.n_tags, 1);
+			if (f.ethertype == 0x0806) {
+				assert_int_equal(f.vlan_id, 100);
+				assert_int_equal(f.vlan_pcp, 5);
+				garp++;
+			} else {
+				assert_int_equal(f.ethertype, 0x8035);
+				assert_int_equal(f.vlan_id, 7);
+				assert_int_equal(f.vlan_pcp, 3);
+				assert_memory_equal(f.eth.src,
+				    "\x02\x00\x00\x00\x00\x43", 6);
+				assert_true(burst[i]->len >= 64);
+				rarp++;
+			}
+		}
+		pkt_free_bulk(burst, n);
+	}
+	assert_int_equal(garp, 1);
+	assert_int_equal(rarp, 1);
+	lf_free(lf);
+}
+
 static void
 test_empty_pool_is_counted(void **state)
 {
@@ -173,6 +225,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counts_and_spacing_on_the_new_active),
 		cmocka_unit_test(test_no_delay_sends_every_round_at_once_and_rarp_without_addresses),
+		cmocka_unit_test(test_tagged_targets),
 		cmocka_unit_test(test_empty_pool_is_counted),
 	};
 
