@@ -9,6 +9,7 @@
  *   -s SIZE              message size in bytes (65536)
  *   -n ITERS             messages (1000)
  *   -D SEC               post for SEC seconds instead of -n messages
+ *                        (SIGINT: post no more, drain, report, end well)
  *   -d DEPTH             messages in flight, over all QPs (16; 1 = latency)
  *   -q QPS               RC QPs, the messages round-robin over them (1);
  *                        at most ceil(DEPTH / QPS) in flight on one
@@ -19,7 +20,8 @@
  *                        of at least -G US (100) microseconds to FILE, a
  *                        line each: "END_REALTIME_NS LENGTH_NS"
  *   -H SEC               at the end, keep every QP for SEC seconds
- *                        ("holding" on stderr) before closing
+ *                        ("holding" on stderr) before closing; SIGINT
+ *                        ends the hold
  *   -c                   check the data: the receiver compares every
  *                        byte, the exit status says (read: the client);
  *                        with -q, -n must be at least -q
@@ -46,13 +48,33 @@ rperf_die(const char *what, int err)
 }
 
 static void
+on_sigint(int sig)
+{
+	(void)sig;
+	rperf_stop = 1;
+}
+
+/* SIGINT ends a run or a hold early, not the program: the run drains
+ * and reports. Calls restart (SA_RESTART); a sleep does not. */
+static void
+catch_sigint(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigint,
+	    .sa_flags = SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+static void
 hold(const struct rperf *r)
 {
 	if (!r->o->hold_s)
 		return;
 	fprintf(stderr, "lagnic-perf: holding %u QPs on %u contexts for %u s\n",
 	    r->nqp, r->nctx, r->o->hold_s);
-	sleep(r->o->hold_s);
+	for (unsigned left = r->o->hold_s; left && !rperf_stop; )
+		left = sleep(left);
 }
 
 int
@@ -65,6 +87,7 @@ main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	rperf_parse(argc, argv, &o);
+	catch_sigint();
 	rperf_gaps_init(&r.gaps, o.gap_min_us);
 	rperf_setup(&r);
 	tcp = rperf_tcp_open(&o);

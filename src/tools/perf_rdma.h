@@ -16,6 +16,7 @@
 #ifndef LAGNIC_TOOLS_PERF_RDMA_H
 #define LAGNIC_TOOLS_PERF_RDMA_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -89,6 +90,10 @@ struct rperf {
 	struct rperf_gaps gaps;
 	uint64_t done, posted;
 };
+
+/* Set by SIGINT: the client posts no more (it drains, reports, ends
+ * well), a hold (-H) ends. */
+extern volatile sig_atomic_t rperf_stop;
 
 void rperf_die(const char *what, int err) __attribute__((noreturn));
 uint64_t rperf_now_ns(void);

@@ -9,6 +9,8 @@
 
 #define REAP_BURST	32
 
+volatile sig_atomic_t rperf_stop;
+
 static uint8_t
 pattern(uint32_t i)
 {
@@ -173,6 +175,8 @@ report(const struct rperf *r, double secs)
 static bool
 want_more(const struct rperf *r, uint64_t end_ns)
 {
+	if (rperf_stop)
+		return false;
 	return end_ns ? rperf_now_ns() < end_ns : r->posted < r->o->iters;
 }
 
