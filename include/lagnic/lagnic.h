@@ -18,6 +18,12 @@
  * does not pin it, an access to memory unmapped since fails (the work
  * request completes in error, the peer gets a NAK).
  *
+ * Peers: an address vector (lagnic_create_ah, lagnic_modify_qp to RTR)
+ * may give the peer's MAC in dmac, or leave it zero as verbs applications
+ * do: lagnicd then finds it from the destination GID (ARP or neighbour
+ * discovery on the PF's link), and the call waits for it, up to 3 s
+ * (EHOSTUNREACH).
+ *
  * Calls return 0 or a positive errno as verbs does (object constructors:
  * NULL with errno set). One context per thread, or lock around it.
  */

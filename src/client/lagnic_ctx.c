@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 void
@@ -127,6 +128,22 @@ lagnic_doorbell(struct lagnic_context *ctx)
 	if (atomic_load_explicit(ctx->sleeping, memory_order_relaxed) &&
 	    write(ctx->doorbell, &one, sizeof(one)) < 0)
 		return;		/* a full counter still wakes it */
+}
+
+int
+lagnic_call_resolving(struct lagnic_context *ctx, enum rdma_msg_type type,
+    const void *req, void *rep)
+{
+	const struct timespec ms = { .tv_nsec = 1000000 };
+	int err;
+
+	for (int i = 0; i < LAGNIC_RESOLVE_TIMEOUT_MS; i++) {
+		err = lagnic_call(ctx, type, req, rep, NULL, 0, NULL, NULL);
+		if (err != -EAGAIN)
+			return err;
+		nanosleep(&ms, NULL);
+	}
+	return -EHOSTUNREACH;
 }
 
 static int
@@ -498,8 +515,7 @@ lagnic_create_ah(struct lagnic_pd *pd, struct roce_ah_attr *attr)
 
 	if (!ah)
 		return lagnic_fail(-ENOMEM);
-	err = lagnic_call(pd->ctx, RDMA_MSG_CREATE_AH, &q, &p, NULL, 0, NULL,
-	    NULL);
+	err = lagnic_call_resolving(pd->ctx, RDMA_MSG_CREATE_AH, &q, &p);
 	if (err) {
 		free(ah);
 		return lagnic_fail(err);

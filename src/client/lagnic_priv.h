@@ -12,6 +12,7 @@
 
 #define LAGNIC_BUFS_MAX		64
 #define LAGNIC_REPLY_TIMEOUT_MS	10000
+#define LAGNIC_RESOLVE_TIMEOUT_MS 3000	/* a peer's MAC, as ARP gives up */
 
 struct lagnic_buf {
 	uint8_t *addr;			/* NULL: free slot */
@@ -98,6 +99,11 @@ struct lagnic_qp {
 int lagnic_call(struct lagnic_context *ctx, enum rdma_msg_type type,
     const void *req, void *rep, const int *fds, unsigned nfds, int *rfds,
     unsigned *nrfds);
+
+/* lagnic_call for a request with an address vector: while lagnicd finds
+ * the peer's MAC (-EAGAIN), ask again; -EHOSTUNREACH when it never does. */
+int lagnic_call_resolving(struct lagnic_context *ctx,
+    enum rdma_msg_type type, const void *req, void *rep);
 
 /* After posting: wake lagnicd if it said it may sleep. */
 void lagnic_doorbell(struct lagnic_context *ctx);

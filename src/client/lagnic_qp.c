@@ -103,8 +103,7 @@ lagnic_modify_qp(struct lagnic_qp *qp, struct roce_qp_attr *attr,
 	struct rdma_modify_qp_req q = { .handle = qp->handle,
 	    .mask = (uint32_t)attr_mask, .attr = *attr };
 
-	return -lagnic_call(qp->ctx, RDMA_MSG_MODIFY_QP, &q, NULL, NULL, 0,
-	    NULL, NULL);
+	return -lagnic_call_resolving(qp->ctx, RDMA_MSG_MODIFY_QP, &q, NULL);
 }
 
 int

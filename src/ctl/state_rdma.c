@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "lag/lag.h"
+#include "net/neigh.h"
 #include "rdma/rdma_svc.h"
 #include "roce/roce_engine.h"
 
@@ -99,6 +100,17 @@ service_json(const struct rdma_svc *s)
 	    "mem_faults", (json_int_t)c->mem_faults);
 }
 
+/* The peers' MACs lagnicd learnt and asked for (address vectors
+ * without one). */
+static json_t *
+neigh_json(const struct neigh_counters *c)
+{
+	return json_pack("{s:I, s:I, s:I}",
+	    "learnt", (json_int_t)c->learnt,
+	    "asked", (json_int_t)c->asked,
+	    "misses", (json_int_t)c->misses);
+}
+
 json_t *
 ctl_state_rdma(struct nic *nic)
 {
@@ -121,12 +133,13 @@ ctl_state_rdma(struct nic *nic)
 	snprintf(guid, sizeof(guid), "%016llx",
 	    (unsigned long long)da.node_guid);
 	roce_engine_foreach_qp(e, qp_json, &w);
-	return json_pack("{s:{s:s, s:s, s:s, s:I, s:o}, s:o, s:o, s:o}",
+	return json_pack("{s:{s:s, s:s, s:s, s:I, s:o}, s:o, s:o, s:o, s:o}",
 	    "device", "mac", mac, "node_guid", guid,
 	    "port_state", pa.state == 4 ? "active" : "down",
 	    "active_mtu", (json_int_t)roce_mtu_bytes(pa.active_mtu),
 	    "gids", gids_json(e),
 	    "counters", counters_json(roce_engine_counters(e)),
 	    "qps", w.qps,
-	    "service", service_json(nic_rdma_svc(nic)));
+	    "service", service_json(nic_rdma_svc(nic)),
+	    "neigh", neigh_json(nic_neigh_counters(nic)));
 }

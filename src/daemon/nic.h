@@ -171,6 +171,9 @@ struct port *nic_pf(struct nic *nic);
  * lagnicd hands applications' connections to. */
 struct rdma_svc *nic_rdma_svc(struct nic *nic);
 struct roce_engine *nic_rdma_engine(struct nic *nic);
+/* The RDMA peers' MACs lagnicd learnt and asked for. */
+struct neigh_counters;
+const struct neigh_counters *nic_neigh_counters(const struct nic *nic);
 const struct nic_fn_counters *nic_pf_counters(const struct nic *nic);
 
 /* Small edits through nic_reconfigure. */

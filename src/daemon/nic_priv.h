@@ -8,6 +8,7 @@
 #include "daemon/nic.h"
 #include "lag/announce.h"
 #include "lib/pkt.h"
+#include "net/neigh.h"
 
 #define NIC_SUBSCRIBERS_MAX 8
 
@@ -80,6 +81,7 @@ struct nic {
 	struct rdma_svc *rdma;
 	struct pkt_pool rdma_pool;
 	uint8_t rdma_lanes[LAG_LANES];	/* the table the engine knows */
+	struct neigh neigh;		/* its peers' MACs (nic_neigh.c) */
 };
 
 void nic_emit(struct nic *nic, const struct nic_event *ev);
@@ -96,6 +98,10 @@ void nic_rdma_gids_update(struct nic *nic, const struct link_addrs *la);
 bool nic_rdma_poll(struct nic *nic, uint64_t now);
 uint64_t nic_rdma_next_deadline(const struct nic *nic);
 struct nic_port *nic_port_find(struct nic *nic, const char *ifname);
+
+/* nic_neigh.c: the RDMA peers' MACs, for the service's resolver. */
+void nic_neigh_start(struct nic *nic);
+void nic_neigh_snoop(struct nic *nic, const struct pkt *pkt);
 
 /* nic_fn.c: the functions' eSwitch and TX scheduler. */
 int nic_fn_start(struct nic *nic, struct nic_err *err);

@@ -58,6 +58,7 @@ nic_rdma_start(struct nic *nic, struct nic_err *err)
 		goto fail_engine;
 	memcpy(nic->rdma_lanes, nic->lag->lanes, sizeof(nic->rdma_lanes));
 	roce_engine_set_port_active(nic->roce, nic->lag->carrier);
+	nic_neigh_start(nic);
 	return 0;
 fail_engine:
 	roce_engine_destroy(nic->roce);
@@ -85,7 +86,10 @@ nic_rdma_rx(struct nic *nic, struct pkt *pkt)
 {
 	struct net_frame f;
 
-	if (!nic->roce || pkt->len < ETH_HLEN ||
+	if (!nic->roce)
+		return false;
+	nic_neigh_snoop(nic, pkt);
+	if (pkt->len < ETH_HLEN ||
 	    memcmp(pkt->data, nic->lag->mac, ETH_ALEN_) != 0 ||
 	    net_parse_frame(pkt->data, pkt->len, &f) != NET_OK ||
 	    !net_frame_is_rocev2(&f))

@@ -68,6 +68,25 @@ client_free_objects(struct rdma_client *c)
 }
 
 void
+rdma_svc_set_resolver(struct rdma_svc *svc, rdma_svc_resolve_fn *fn,
+    void *arg)
+{
+	svc->resolve = fn;
+	svc->resolve_arg = arg;
+}
+
+int
+rdma_svc_av_resolve(struct rdma_svc *s, struct roce_ah_attr *av)
+{
+	static const uint8_t zero[6];
+
+	if (!s->resolve || memcmp(av->dmac, zero, sizeof(zero)) != 0)
+		return 0;
+	return s->resolve(s->resolve_arg, av->grh.sgid_index, &av->grh.dgid,
+	    av->dmac);
+}
+
+void
 rdma_svc_set_close_cb(struct rdma_svc *svc, rdma_svc_close_fn *fn, void *arg)
 {
 	svc->close_cb = fn;
@@ -499,6 +518,7 @@ req_create_ah(struct rdma_req *r)
 	struct rdma_handle *p = rdma_rep_body(r);
 	struct rdma_client *c = r->c;
 	struct roce_pd *pd = rdma_pd_of(c, q->pd);
+	struct roce_ah_attr av = q->attr;
 	int i, err;
 
 	for (i = 0; i < RDMA_AHS_MAX && c->ahs[i]; i++)
@@ -507,7 +527,10 @@ req_create_ah(struct rdma_req *r)
 		return -EINVAL;
 	if (i == RDMA_AHS_MAX)
 		return -ENOMEM;
-	err = roce_create_ah(pd, &q->attr, &c->ahs[i]);
+	err = rdma_svc_av_resolve(c->svc, &av);
+	if (err)
+		return err;
+	err = roce_create_ah(pd, &av, &c->ahs[i]);
 	if (err)
 		return err;
 	p->handle = (uint32_t)i + 1;

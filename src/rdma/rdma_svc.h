@@ -68,6 +68,17 @@ int rdma_svc_client_doorbell_fd(const struct rdma_client *c);
 int rdma_svc_client_pidfd(const struct rdma_client *c);
 void rdma_svc_doorbell(struct rdma_client *c);
 
+/*
+ * Where a destination GID is on the wire, for an address vector without a
+ * MAC (verbs applications give GIDs): its MAC into mac and 0, or -EAGAIN
+ * while it is being found out (the client asks again), or another -errno.
+ * sgid_index: the source GID, whose address asks.
+ */
+typedef int rdma_svc_resolve_fn(void *arg, unsigned sgid_index,
+    const union roce_gid *dgid, uint8_t mac[6]);
+void rdma_svc_set_resolver(struct rdma_svc *svc, rdma_svc_resolve_fn *fn,
+    void *arg);
+
 bool rdma_svc_poll(struct rdma_svc *svc);
 const struct rdma_svc_counters *rdma_svc_counters(const struct rdma_svc *s);
 unsigned rdma_svc_nclients(const struct rdma_svc *svc);

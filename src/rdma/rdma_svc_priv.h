@@ -83,6 +83,8 @@ struct rdma_svc {
 	struct roce_engine *e;
 	rdma_svc_close_fn *close_cb;
 	void *close_arg;
+	rdma_svc_resolve_fn *resolve;
+	void *resolve_arg;
 	struct ratelimit log_rl;
 	struct rdma_client *clients[RDMA_CLIENTS_MAX];
 	struct rdma_svc_counters cnt;
@@ -108,6 +110,9 @@ rdma_rep_body(struct rdma_req *r)
 }
 
 struct roce_pd *rdma_pd_of(struct rdma_client *c, uint32_t h);
+/* An address vector without a MAC gets its peer's: 0, -EAGAIN (ask
+ * again), or -errno. With a MAC, or no resolver: as it is. */
+int rdma_svc_av_resolve(struct rdma_svc *s, struct roce_ah_attr *av);
 /* The one fd that came with the request (taken), or -EINVAL. */
 int rdma_req_take_fd(struct rdma_req *r);
 int rdma_req_create_qp(struct rdma_req *r);

@@ -142,10 +142,18 @@ rdma_req_modify_qp(struct rdma_req *r)
 {
 	const struct rdma_modify_qp_req *q = r->body;
 	struct rdma_qp *qp = qp_of(r->c, q->handle);
+	struct roce_qp_attr attr;
+	int err;
 
 	if (!qp)
 		return -EINVAL;
-	return roce_modify_qp(qp->qp, &q->attr, q->mask);
+	attr = q->attr;
+	if (q->mask & ROCE_QP_AV) {
+		err = rdma_svc_av_resolve(r->c->svc, &attr.ah_attr);
+		if (err)
+			return err;
+	}
+	return roce_modify_qp(qp->qp, &attr, q->mask);
 }
 
 int
