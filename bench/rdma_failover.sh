@@ -51,6 +51,7 @@ cut_link() {
 trials() {
 	local n=$1 out=$2 i dev c
 	for ((i = 1; i <= n; i++)); do
+		pp_alive "$RB_CLI" || return 2	# the stream failed
 		dev=$(active_member)
 		c=$(cut_link "$dev")
 		sleep "$DOWN_S"
@@ -87,17 +88,29 @@ analyse() {
 		}' "$1" "$2"
 }
 
+# failure CLI CUTS: lagnic-perf's error, and when it came after which cut
+failure() {
+	local line at
+	line=$(grep -v '^{' "$1" | grep -v running | tail -1)
+	at=$(echo "$line" | sed -n 's/.* at \([0-9]*\) ns.*/\1/p')
+	if [ -n "$at" ]; then
+		line="$line; $(awk -v t="$at" '$1 <= t { k = NR; c = $1; d = $3 }
+			END { if (k) printf "%.1f ms after cut %d of %s", (t - c) / 1e6, k, d;
+			      else print "before the first cut" }' "$2")"
+	fi
+	echo "$line"
+}
+
 fmt_ms() { awk -v v="$1" 'BEGIN { if (v == "nan") print "n/a";
 	else if (v < 0.1) print "<0.1"; else printf "%.2f", v }'; }
 
 # one_count Q: the row of Q QPs
 one_count() {
-	local q=$1 tag=q$1 dur cuts=$RB_WORK/q$1.cuts gaps=$RB_WORK/q$1.gaps
+	local q=$1 tag=q$1 cuts=$RB_WORK/q$1.cuts gaps=$RB_WORK/q$1.gaps
 	local res stall base st_max base_max rc=ok
 	rb_lag_up active-backup
-	dur=$(awk -v n="$TRIALS" -v d="$DOWN_S" -v s="$SETTLE_S" \
-		'BEGIN { print int(n * (d + s + 2) + 30) }')
-	rb_perf_start "$tag" -t write -s "$SIZE" -d "$DEPTH" -q "$q" -D "$dur" \
+	# the stream ends on SIGINT after the last trial (-D: a bound only)
+	rb_perf_start "$tag" -t write -s "$SIZE" -d "$DEPTH" -q "$q" -D 3600 \
 		-g "$gaps"
 	if ! rb_wait_line "$RB_WORK/$tag.cli" running 300 "$RB_CLI"; then
 		printf '%6s  failed: %s\n' "$q" "$(grep -v '^{' "$RB_WORK/$tag.cli" | tail -1)"
@@ -105,9 +118,11 @@ one_count() {
 	fi
 	sleep 1
 	trials "$TRIALS" "$cuts" || rc="a member did not come back"
+	pp_alive "$RB_CLI" || rc="the stream ended before the last trial"
 	kill -INT "$RB_CLI" 2>/dev/null || true
-	rb_perf_wait 60 || rc="lagnic-perf failed: $(grep -v '^{' "$RB_WORK/$tag.cli" | tail -1)"
+	rb_perf_wait 60 || rc="FAILED: $(failure "$RB_WORK/$tag.cli" "$cuts")"
 	res=$(pp_json "$RB_WORK/$tag.cli")
+	touch "$gaps"
 	analyse "$cuts" "$gaps" >"$RB_WORK/$tag.trials"
 	stall=$(cut -d' ' -f1 "$RB_WORK/$tag.trials" | median)
 	base=$(cut -d' ' -f2 "$RB_WORK/$tag.trials" | median)
@@ -122,8 +137,11 @@ one_count() {
 	echo "  link up again: median $(cut -d' ' -f3 "$RB_WORK/$tag.trials" | median) ms," \
 		"max $(cut -d' ' -f3 "$RB_WORK/$tag.trials" | sort -g | tail -1) ms"
 	echo "  lagnic-perf: $res"
-	ctl h0 -j rdma | jq -c '.counters | {retransmits, lane_rewinds, timeouts, wc_errors}' |
-		sed 's/^/  h0 rdma counters: /'
+	echo "  the cut command (date; ip link set down; date) took: median" \
+		"$(awk '{ print ($2 - $1) / 1e6 }' "$cuts" | median) ms," \
+		"max $(awk '{ print ($2 - $1) / 1e6 }' "$cuts" | sort -g | tail -1) ms"
+	ctl h0 -j rdma | jq -c '.counters | with_entries(select(.value != 0))' |
+		sed 's/^/  h0 rdma counters (not 0): /'
 }
 
 rb_header "rdma_failover: $TRIALS trials, write $SIZE B, depth $DEPTH, active-backup over $BACKEND, window $WINDOW_MS ms"

@@ -1,10 +1,12 @@
 /* lagnic-perf's runs: the client posts and reaps, the server receives
  * (send) or only waits (write, read: one-sided), then the report. */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/compiler.h"
 #include "tools/perf_rdma.h"
 
 #define REAP_BURST	32
@@ -102,7 +104,34 @@ post_op(struct rperf *r)
 	r->posted++;
 }
 
-/* One context's completions; a failed one ends the run. */
+static const char *const wc_status_names[] = {
+#define WC_NAME(n) [ROCE_WC_##n] = #n,
+	ROCE_WC_STATUSES(WC_NAME)
+#undef WC_NAME
+};
+static_assert(ARRAY_SIZE(wc_status_names) == ROCE_WC_STATUS_COUNT,
+    "wc status names");
+
+/* A failed completion ends the run (exit status 1), saying when on
+ * CLOCK_REALTIME (a script matches it to its own events); the gap log
+ * is written first. */
+static void __attribute__((noreturn))
+wc_failed(struct rperf *r, const struct roce_wc *wc)
+{
+	uint64_t now = rperf_now_ns() + r->gaps.rt_off_ns;
+
+	fprintf(stderr, "lagnic-perf: work request on QP %llu (QPN %u) failed "
+	    "at %llu ns (realtime): status %d %s\n",
+	    (unsigned long long)wc->wr_id, wc->qp_num,
+	    (unsigned long long)now, wc->status,
+	    (unsigned)wc->status < ROCE_WC_STATUS_COUNT ?
+	    wc_status_names[wc->status] : "?");
+	if (r->o->gap_log)
+		rperf_gaps_write(&r->gaps, r->o->gap_log);
+	exit(1);
+}
+
+/* One context's completions. */
 static unsigned
 reap_ctx(struct rperf *r, struct rperf_ctx *c, bool recv)
 {
@@ -112,12 +141,8 @@ reap_ctx(struct rperf *r, struct rperf_ctx *c, bool recv)
 	if (n < 0)
 		rperf_die("poll_cq", -n);
 	for (int i = 0; i < n; i++) {
-		if (wc[i].status != ROCE_WC_SUCCESS) {
-			fprintf(stderr, "lagnic-perf: work request on QP %llu "
-			    "failed: status %d\n",
-			    (unsigned long long)wc[i].wr_id, wc[i].status);
-			exit(1);
-		}
+		if (wc[i].status != ROCE_WC_SUCCESS)
+			wc_failed(r, &wc[i]);
 		if (recv)
 			post_recv(r, (unsigned)wc[i].wr_id);
 		else
