@@ -2,7 +2,8 @@
  * The next hop's MAC for a RoCE GID, as the kernel resolves it for its
  * own RoCE devices: multicast maps by rule, an IP address through the
  * neighbour table (rtnetlink), which a datagram to the address fills
- * when the entry is missing. lagnicd's engine sends to the MAC it gets.
+ * when the entry is missing. For ibv_resolve_eth_l2_from_gid; address
+ * vectors leave unicast MACs to lagnicd, which asks on the LAG itself.
  */
 #include "verbs/verbs_priv.h"
 
@@ -156,6 +157,15 @@ neigh_poke(const struct vb_ip *ip)
 		    sizeof(a6));
 	}
 	close(fd);
+}
+
+bool
+vb_gid_mcast_mac(const union ibv_gid *gid, uint8_t mac[6])
+{
+	struct vb_ip ip;
+
+	ip_of(gid, &ip);
+	return mcast_mac(&ip, mac);
 }
 
 int

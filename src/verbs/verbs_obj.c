@@ -131,8 +131,10 @@ ibv_dereg_mr(struct ibv_mr *mr)
 
 /* ---- address handles ---- */
 
-/* RoCE: the AV is always global; lagnic's also names the next hop's MAC,
- * found from the destination GID as the kernel does (its neighbours). */
+/* RoCE: the AV is always global. lagnic's may also name the next hop's
+ * MAC: for multicast it follows from the GID; for an address lagnicd
+ * finds it (ARP/ND on the LAG), and creating the AH or moving the QP to
+ * RTR waits for it, as the kernel's RoCE does. */
 int
 vb_ah_attr_to_roce(const struct ibv_ah_attr *a, struct roce_ah_attr *r)
 {
@@ -148,7 +150,8 @@ vb_ah_attr_to_roce(const struct ibv_ah_attr *a, struct roce_ah_attr *r)
 	r->grh.traffic_class = a->grh.traffic_class;
 	r->sl = a->sl;
 	r->port_num = a->port_num;
-	return vb_gid_to_mac(&a->grh.dgid, r->dmac);
+	vb_gid_mcast_mac(&a->grh.dgid, r->dmac);
+	return 0;
 }
 
 void

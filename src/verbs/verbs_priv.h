@@ -13,6 +13,7 @@
 
 #include <infiniband/verbs.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lagnic/lagnic.h"
@@ -68,7 +69,6 @@ struct vb_cq {
 	pthread_spinlock_t lock;	/* the ring has one consumer */
 	uint64_t wc_flags;		/* ibv_create_cq_ex: what may be read */
 	struct roce_wc cur;		/* ibv_start_poll/ibv_next_poll */
-	unsigned events;		/* completion events delivered */
 };
 
 /* Work requests built with ibv_wr_*() between wr_start and wr_complete. */
@@ -114,6 +114,7 @@ void *vb_fail(int err);		/* errno = err, NULL */
 
 /* verbs_neigh.c: the next hop's MAC for a GID (RoCE: an IP address) */
 int vb_gid_to_mac(const union ibv_gid *gid, uint8_t mac[6]);
+bool vb_gid_mcast_mac(const union ibv_gid *gid, uint8_t mac[6]);
 
 /* verbs_obj.c */
 int vb_ah_attr_to_roce(const struct ibv_ah_attr *a, struct roce_ah_attr *r);
