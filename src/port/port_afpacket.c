@@ -2,14 +2,19 @@
  * The "afpacket" port backend: a Linux interface opened raw through
  * AF_PACKET sockets with mmap'd rings.
  *
- * RX: one socket (ETH_P_ALL, bound to the interface) with a TPACKET_V3
- * ring. The kernel packs frames of any length into fixed blocks and hands a
- * block over when it is full or AFP_RX_RETIRE_MS after its first frame;
- * rx_burst walks the ring block by block, frame by frame, copies each frame
- * into a pkt of port->pool and gives a block back once it has taken all of
- * it. When the pool is empty the frame stays in the ring (the next burst
- * takes it); when the ring is full the kernel drops and counts, and we add
- * its count to rx_dropped when it flags a block TP_STATUS_LOSING.
+ * RX: one socket (ETH_P_ALL, bound to the interface) with a TPACKET_V2
+ * ring of fixed slots. The kernel hands each frame over as it arrives (its
+ * slot TP_STATUS_USER) and wakes a poller at once; rx_burst walks the ring
+ * slot by slot, copies each frame into a pkt of port->pool and gives the
+ * slot back. When the pool is empty the frame stays in the ring (the next
+ * burst takes it); when the ring is full the kernel drops and counts, and
+ * we add its count to rx_dropped when it flags a frame TP_STATUS_LOSING.
+ * Why not TPACKET_V3, which packs frames into blocks: the kernel hands a
+ * block over (and wakes the poller) only when it is full or its retire
+ * timer expires, 1 ms at the least. Under light load every frame waited
+ * for that timer: an RDMA round trip between two lagnicd took 1 ms where
+ * the wire takes tens of microseconds (libpcap's immediate mode takes V2
+ * for the same reason). The ring's memory is the same (frames x slot).
  * The kernel strips a VLAN tag into the frame header (TP_STATUS_VLAN_VALID);
  * we put the tag back so that lagnic sees the frame as it was on the wire.
  * PACKET_IGNORE_OUTGOING: we never see frames sent on the interface,
@@ -58,8 +63,7 @@
 #define AFP_RING_MAX		(1u << 20)
 #define AFP_RX_BLOCK_MIN	(64u << 10)
 #define AFP_TX_BLOCK_MIN	(64u << 10)
-#define AFP_RX_RETIRE_MS	1
-/* V3 frame header, sockaddr_ll and alignment in front of a frame. */
+/* V2 frame header, sockaddr_ll and alignment in front of a frame. */
 #define AFP_RX_FRAME_OVERHEAD	128
 /* V2 TX: without PACKET_TX_HAS_OFF the frame starts after the header. */
 #define AFP_TX_DATA_OFF	(TPACKET2_HDRLEN - sizeof(struct sockaddr_ll))
@@ -82,11 +86,9 @@ struct port_afpacket {
 	struct port_stack_mute mute;	/* unused with keep_host_stack */
 	struct afp_ring rx;
 	struct afp_ring tx;
-	/* RX walk: the block we are in and how far */
-	uint32_t rx_block;
-	uint32_t rx_left;		/* frames not yet taken; 0: none open */
-	struct tpacket3_hdr *rx_frame;	/* next frame to take */
-	/* TX: next slot to fill (the kernel walks the ring in the same order) */
+	/* RX: next slot to take, TX: next slot to fill (the kernel walks
+	 * each ring in the same order) */
+	uint32_t rx_head;
 	uint32_t tx_head;
 	uint32_t tx_room;		/* largest frame a slot holds */
 };
@@ -147,16 +149,15 @@ afp_ring_map(struct afp_ring *r, int fd)
 static int
 afp_rx_setup(int fd, struct afp_ring *r)
 {
-	struct tpacket_req3 req = {
+	struct tpacket_req req = {
 		.tp_block_size = r->block_size,
 		.tp_block_nr = r->block_nr,
 		.tp_frame_size = r->frame_size,
 		.tp_frame_nr = r->frame_nr,
-		.tp_retire_blk_tov = AFP_RX_RETIRE_MS,
 	};
 	int err;
 
-	err = afp_setopt(fd, PACKET_VERSION, TPACKET_V3);
+	err = afp_setopt(fd, PACKET_VERSION, TPACKET_V2);
 	if (!err)
 		err = afp_setopt(fd, PACKET_IGNORE_OUTGOING, 1);
 	if (err)
@@ -329,18 +330,22 @@ port_afpacket_close(struct port *port)
 
 /* RX */
 
-static struct tpacket_block_desc *
-afp_rx_block(const struct port_afpacket *ap, uint32_t i)
+/* Slot i of a ring: blocks hold whole slots, none spans two blocks. */
+static struct tpacket2_hdr *
+afp_slot(const struct afp_ring *r, uint32_t i)
 {
-	return (struct tpacket_block_desc *)(ap->rx.map +
-	    (size_t)i * ap->rx.block_size);
+	uint32_t per_block = r->block_size / r->frame_size;
+
+	return (struct tpacket2_hdr *)(r->map +
+	    (size_t)(i / per_block) * r->block_size +
+	    (size_t)(i % per_block) * r->frame_size);
 }
 
 /* Frames the kernel dropped for want of ring room (reading resets them). */
 static void
 afp_rx_read_drops(struct port *port, struct port_afpacket *ap)
 {
-	struct tpacket_stats_v3 st;
+	struct tpacket_stats st;
 	socklen_t len = sizeof(st);
 
 	if (getsockopt(ap->rx_fd, SOL_PACKET, PACKET_STATISTICS, &st,
@@ -348,54 +353,31 @@ afp_rx_read_drops(struct port *port, struct port_afpacket *ap)
 		port->cnt.rx_dropped += st.tp_drops;
 }
 
-static void
-afp_rx_release(struct port_afpacket *ap)
+/* The frame at the ring's head, or NULL while the kernel has the slot. */
+static struct tpacket2_hdr *
+afp_rx_head(struct port *port, struct port_afpacket *ap)
 {
-	struct tpacket_block_desc *bd = afp_rx_block(ap, ap->rx_block);
+	struct tpacket2_hdr *h = afp_slot(&ap->rx, ap->rx_head);
+	uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
 
-	__atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL,
-	    __ATOMIC_RELEASE);
-	ap->rx_block = (ap->rx_block + 1) % ap->rx.block_nr;
-	ap->rx_left = 0;
+	if (!(status & TP_STATUS_USER))
+		return NULL;
+	if (status & TP_STATUS_LOSING)
+		afp_rx_read_drops(port, ap);
+	return h;
 }
 
-/* Is there a frame to take? Opens the next block when the last is done. */
-static bool
-afp_rx_ready(struct port *port, struct port_afpacket *ap)
-{
-	struct tpacket_block_desc *bd;
-	uint32_t status;
-
-	while (ap->rx_left == 0) {
-		bd = afp_rx_block(ap, ap->rx_block);
-		status = __atomic_load_n(&bd->hdr.bh1.block_status,
-		    __ATOMIC_ACQUIRE);
-		if (!(status & TP_STATUS_USER))
-			return false;
-		if (status & TP_STATUS_LOSING)
-			afp_rx_read_drops(port, ap);
-		ap->rx_left = bd->hdr.bh1.num_pkts;
-		ap->rx_frame = (struct tpacket3_hdr *)((uint8_t *)bd +
-		    bd->hdr.bh1.offset_to_first_pkt);
-		if (ap->rx_left == 0)
-			afp_rx_release(ap);
-	}
-	return true;
-}
-
+/* Give the head slot back to the kernel. */
 static void
-afp_rx_advance(struct port_afpacket *ap)
+afp_rx_release(struct port_afpacket *ap, struct tpacket2_hdr *h)
 {
-	if (--ap->rx_left == 0)
-		afp_rx_release(ap);
-	else
-		ap->rx_frame = (struct tpacket3_hdr *)((uint8_t *)ap->rx_frame +
-		    ap->rx_frame->tp_next_offset);
+	__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+	ap->rx_head = (ap->rx_head + 1) % ap->rx.frame_nr;
 }
 
 /* Length on the wire: the kernel took a VLAN tag out of the frame. */
 static uint32_t
-afp_rx_wire_len(const struct tpacket3_hdr *h)
+afp_rx_wire_len(const struct tpacket2_hdr *h)
 {
 	return h->tp_snaplen +
 	    (h->tp_status & TP_STATUS_VLAN_VALID ? AFP_VLAN_HLEN : 0);
@@ -403,7 +385,7 @@ afp_rx_wire_len(const struct tpacket3_hdr *h)
 
 /* Copy a ring frame into pkt, putting a stripped VLAN tag back. */
 static void
-afp_rx_copy(struct pkt *pkt, const struct tpacket3_hdr *h)
+afp_rx_copy(struct pkt *pkt, const struct tpacket2_hdr *h)
 {
 	const uint8_t *frame = (const uint8_t *)h + h->tp_mac;
 	uint16_t tag[2];
@@ -414,8 +396,8 @@ afp_rx_copy(struct pkt *pkt, const struct tpacket3_hdr *h)
 		return;
 	}
 	tag[0] = htons(h->tp_status & TP_STATUS_VLAN_TPID_VALID ?
-	    h->hv1.tp_vlan_tpid : ETH_P_8021Q);
-	tag[1] = htons((uint16_t)h->hv1.tp_vlan_tci);
+	    h->tp_vlan_tpid : ETH_P_8021Q);
+	tag[1] = htons(h->tp_vlan_tci);
 	memcpy(pkt->data, frame, AFP_MACS_LEN);
 	memcpy(pkt->data + AFP_MACS_LEN, tag, AFP_VLAN_HLEN);
 	memcpy(pkt->data + AFP_MACS_LEN + AFP_VLAN_HLEN, frame + AFP_MACS_LEN,
@@ -427,7 +409,7 @@ afp_rx_copy(struct pkt *pkt, const struct tpacket3_hdr *h)
  * dropped and counted. -ENOBUFS when the pool is empty (frame left).
  */
 static int
-afp_rx_take(struct port *port, const struct tpacket3_hdr *h,
+afp_rx_take(struct port *port, const struct tpacket2_hdr *h,
     struct pkt **out)
 {
 	uint32_t len = afp_rx_wire_len(h);
@@ -457,15 +439,16 @@ static unsigned
 port_afpacket_rx_burst(struct port *port, struct pkt **pkts, unsigned max)
 {
 	struct port_afpacket *ap = port->priv;
+	struct tpacket2_hdr *h;
 	uint64_t now = 0;
 	unsigned n = 0;
 
-	while (n < max && afp_rx_ready(port, ap)) {
+	while (n < max && (h = afp_rx_head(port, ap))) {
 		struct pkt *pkt;
 
-		if (afp_rx_take(port, ap->rx_frame, &pkt) < 0)
+		if (afp_rx_take(port, h, &pkt) < 0)
 			break;
-		afp_rx_advance(ap);
+		afp_rx_release(ap, h);
 		if (!pkt)
 			continue;
 		if (n == 0)
@@ -478,21 +461,11 @@ port_afpacket_rx_burst(struct port *port, struct pkt **pkts, unsigned max)
 
 /* TX */
 
-static struct tpacket2_hdr *
-afp_tx_slot(const struct port_afpacket *ap, uint32_t i)
-{
-	uint32_t per_block = ap->tx.block_size / ap->tx.frame_size;
-
-	return (struct tpacket2_hdr *)(ap->tx.map +
-	    (size_t)(i / per_block) * ap->tx.block_size +
-	    (size_t)(i % per_block) * ap->tx.frame_size);
-}
-
 /* Queue one frame in the ring; false when no slot is free. */
 static bool
 afp_tx_put(struct port_afpacket *ap, const struct pkt *pkt)
 {
-	struct tpacket2_hdr *h = afp_tx_slot(ap, ap->tx_head);
+	struct tpacket2_hdr *h = afp_slot(&ap->tx, ap->tx_head);
 
 	if (__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) !=
 	    TP_STATUS_AVAILABLE)
