@@ -3,7 +3,8 @@
 # lagnic's drop-in libibverbs.so.1, through lagnic-run, between two
 # lagnicd hosts over a LAG of two veth links (active-backup): the device
 # as ibv_devices/ibv_devinfo see it; RC and UD pingpong; perftest's
-# bandwidth, latency and atomic tests, each side's output checked; then
+# bandwidth, latency and atomic tests, each side's output checked; the
+# extended verbs and the refusals (verbs_ex.c); then
 # the active member cut in the middle of a run, which still ends well.
 # (ibv_rc_pingpong through a cut is not here: lagnicd's SEND ping-pong
 # does not survive a failover yet, with liblagnic alone either.)
@@ -15,9 +16,11 @@ TB=vib$$
 trap tb_cleanup EXIT
 
 RUN=${LAGNIC_RUN:-$BUILD/src/verbs/lagnic-run}
+VERBS_EX=${VERBS_EX:-$BUILD/tests/netns/verbs_ex}
 [ "$(id -u)" -eq 0 ] || fail "needs root (network namespaces)"
 [ -x "$LAGNICD" ] || fail "no $LAGNICD"
 [ -f "$RUN" ] || fail "no $RUN"
+[ -x "$VERBS_EX" ] || fail "no $VERBS_EX"
 [ -e "$(dirname "$RUN")/libibverbs.so.1" ] ||
 	fail "no libibverbs.so.1 beside $RUN"
 for p in ibv_devices ibv_devinfo ibv_rc_pingpong ibv_ud_pingpong \
@@ -129,7 +132,7 @@ note "ibv_devices, ibv_devinfo: lagnic0"
 
 # ibverbs-utils' pingpongs (GID 0: the IPv4 one)
 for t in ibv_rc_pingpong ibv_ud_pingpong; do
-	pair "$t" 18515 "$t" -g 0 -n 200
+	pair "$t" 18515 "$t" -g 0 -n 100
 	for side in server client; do
 		expect "$t" "$side" "$PP_BW"
 		expect "$t" "$side" "$PP_LAT"
@@ -138,16 +141,24 @@ for t in ibv_rc_pingpong ibv_ud_pingpong; do
 done
 
 # perftest
-perftest ib_write_bw "$BW_ROW" -n 2000
-perftest ib_read_bw "$BW_ROW" -n 2000
-perftest ib_send_bw "$BW_ROW" -n 2000
-perftest ib_atomic_bw "$BW_ROW" -n 2000
-perftest ib_write_lat "$LAT_ROW" -n 500
-perftest ib_send_lat "$LAT_ROW" -n 500
+perftest ib_write_bw "$BW_ROW" -n 1000
+perftest ib_read_bw "$BW_ROW" -n 1000
+perftest ib_send_bw "$BW_ROW" -n 1000
+perftest ib_atomic_bw "$BW_ROW" -n 1000
+perftest ib_write_lat "$LAT_ROW" -n 200
+perftest ib_send_lat "$LAT_ROW" -n 200
 
-# A cut in the middle of perftest runs (by duration): writes, then reads
+# The extended verbs (ibv_create_cq_ex, ibv_create_qp_ex, ibv_wr_*) and
+# what lagnic refuses (SRQ, UC, MW, an iova, LOCAL_INV, resize_cq)
+pair verbs_ex 18516 "$VERBS_EX" -g 0
+for side in server client; do expect verbs_ex "$side" '^verbs_ex: ok$'; done
+note "verbs_ex: ok"
+
+# A cut in the middle of perftest runs (by duration): writes, then reads.
+# -u 18: a 1 s transport timeout (perftest's 14 is 67 ms, 7 retries) so
+# that a loaded host's stall is not taken for a lost peer.
 for t in ib_write_bw ib_read_bw; do
-	cut "$t-cut" 18515 "$t" -d lagnic0 -x 0 -D 6
+	cut "$t-cut" 18515 "$t" -d lagnic0 -x 0 -u 18 -D 6
 	for side in server client; do expect "$t-cut" "$side" "$BW_ROW"; done
 	note "$t -D 6 through the cut: $(grep -E "$BW_ROW" \
 		"$LOGDIR/$t-cut.client" | tr -s ' \t' ' ')"

@@ -1,0 +1,249 @@
+/*
+ * verbs_ex [-g GID_INDEX] [SERVER_ADDR]: the verbs perftest and the
+ * pingpongs do not use here, built against the system's libibverbs and
+ * run on lagnic's through lagnic-run: ibv_create_cq_ex and its polling,
+ * ibv_create_qp_ex with the ibv_wr_* API (RDMA WRITE, then SEND with
+ * immediate), ibv_query_qp, and the calls lagnic refuses, each with the
+ * error verbs programs expect. The client writes a pattern and sends; the
+ * server checks both. Exit status 0 and "verbs_ex: ok" when all held.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <infiniband/verbs.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define LEN	8192
+#define PORT	18516
+#define IMM	0x1234abcdu
+
+struct info {
+	uint32_t qpn, rkey;
+	uint64_t va;
+	uint8_t gid[16];
+};
+
+static void
+check(int ok, const char *what)
+{
+	if (!ok) {
+		fprintf(stderr, "verbs_ex: FAILED: %s (errno %d: %s)\n", what,
+		    errno, strerror(errno));
+		exit(1);
+	}
+}
+
+static int
+tcp(const char *server)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+	    .sin_port = htons(PORT) };
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0), l;
+
+	if (server) {
+		inet_pton(AF_INET, server, &a.sin_addr);
+		for (int i = 0; i < 100; i++, usleep(100000))
+			if (!connect(fd, (struct sockaddr *)&a, sizeof(a)))
+				return fd;
+		check(0, "connect");
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	check(!bind(fd, (struct sockaddr *)&a, sizeof(a)) && !listen(fd, 1),
+	    "listen");
+	l = accept(fd, NULL, NULL);
+	close(fd);
+	return l;
+}
+
+static void
+xchg(int fd, struct info *me, struct info *peer)
+{
+	check(write(fd, me, sizeof(*me)) == sizeof(*me), "send info");
+	check(read(fd, peer, sizeof(*peer)) == sizeof(*peer), "recv info");
+}
+
+/* What lagnic refuses, refused as verbs says. */
+static void
+refusals(struct ibv_pd *pd, struct ibv_cq *cq,
+    struct ibv_qp *qp, void *buf)
+{
+	struct ibv_srq_init_attr sa = { .attr = { .max_wr = 1, .max_sge = 1 } };
+	struct ibv_qp_init_attr ua = { .send_cq = cq, .recv_cq = cq,
+	    .qp_type = IBV_QPT_UC, .cap = { 1, 1, 1, 1, 0 } };
+	struct ibv_send_wr wr = { .opcode = IBV_WR_LOCAL_INV }, *bad = NULL;
+
+	errno = 0;
+	check(!ibv_create_srq(pd, &sa) && errno == EOPNOTSUPP, "SRQ refused");
+	errno = 0;
+	check(!ibv_create_qp(pd, &ua) && errno == EOPNOTSUPP, "UC refused");
+	errno = 0;
+	check(!ibv_alloc_mw(pd, IBV_MW_TYPE_1) && errno == EOPNOTSUPP,
+	    "MW refused");
+	errno = 0;
+	check(!ibv_reg_mr_iova(pd, buf, 64, (uintptr_t)buf + 4096,
+	    IBV_ACCESS_LOCAL_WRITE) && errno == EOPNOTSUPP, "iova refused");
+	check(ibv_post_send(qp, &wr, &bad) == EINVAL && bad == &wr,
+	    "LOCAL_INV refused with bad_wr");
+	check(ibv_resize_cq(cq, 64) == EOPNOTSUPP, "resize_cq refused");
+}
+
+/* One completion through the extended CQ. */
+static void
+poll_one(struct ibv_cq_ex *cq, enum ibv_wc_opcode want, uint32_t *imm,
+    uint32_t *len)
+{
+	struct ibv_poll_cq_attr pa = { 0 };
+	int err;
+
+	while ((err = ibv_start_poll(cq, &pa)) == ENOENT)
+		;
+	check(!err, "start_poll");
+	check(cq->status == IBV_WC_SUCCESS, ibv_wc_status_str(cq->status));
+	check(ibv_wc_read_opcode(cq) == want, "completion opcode");
+	if (imm)
+		*imm = ntohl(ibv_wc_read_imm_data(cq));
+	if (len)
+		*len = ibv_wc_read_byte_len(cq);
+	ibv_end_poll(cq);
+}
+
+static void
+connect_qp(struct ibv_qp *qp, const struct info *peer, int gidx)
+{
+	struct ibv_qp_attr a = { .qp_state = IBV_QPS_INIT, .port_num = 1,
+	    .qp_access_flags = IBV_ACCESS_REMOTE_WRITE };
+
+	check(!ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_PKEY_INDEX |
+	    IBV_QP_PORT | IBV_QP_ACCESS_FLAGS), "INIT");
+	memset(&a, 0, sizeof(a));
+	a.qp_state = IBV_QPS_RTR;
+	a.path_mtu = IBV_MTU_1024;
+	a.dest_qp_num = peer->qpn;
+	a.max_dest_rd_atomic = 1;
+	a.min_rnr_timer = 12;
+	a.ah_attr.is_global = 1;
+	a.ah_attr.port_num = 1;
+	a.ah_attr.grh.hop_limit = 64;
+	a.ah_attr.grh.sgid_index = (uint8_t)gidx;
+	memcpy(a.ah_attr.grh.dgid.raw, peer->gid, 16);
+	check(!ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_AV |
+	    IBV_QP_PATH_MTU | IBV_QP_DEST_QPN | IBV_QP_RQ_PSN |
+	    IBV_QP_MAX_DEST_RD_ATOMIC | IBV_QP_MIN_RNR_TIMER), "RTR");
+	a.qp_state = IBV_QPS_RTS;
+	a.timeout = 14;
+	a.retry_cnt = 7;
+	a.rnr_retry = 7;
+	a.max_rd_atomic = 1;
+	check(!ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_SQ_PSN |
+	    IBV_QP_TIMEOUT | IBV_QP_RETRY_CNT | IBV_QP_RNR_RETRY |
+	    IBV_QP_MAX_QP_RD_ATOMIC), "RTS");
+}
+
+int
+main(int argc, char **argv)
+{
+	int gidx = 0, c, fd;
+	const char *server;
+	struct ibv_device **dl;
+	struct ibv_context *ctx;
+	struct ibv_device_attr_ex dx;
+	struct ibv_gid_entry ge;
+	struct ibv_pd *pd;
+	struct ibv_mr *mr;
+	struct ibv_cq_ex *cq;
+	struct ibv_qp *qp;
+	struct ibv_qp_ex *qx;
+	struct ibv_qp_attr qa;
+	struct ibv_qp_init_attr qi;
+	struct info me, peer;
+	uint8_t *buf = aligned_alloc(4096, 2 * LEN);
+
+	while ((c = getopt(argc, argv, "g:")) != -1)
+		gidx = atoi(optarg);
+	server = optind < argc ? argv[optind] : NULL;
+	dl = ibv_get_device_list(NULL);
+	check(dl && dl[0], "a device");
+	ctx = ibv_open_device(dl[0]);
+	check(ctx != NULL, "open");
+	check(!ibv_query_device_ex(ctx, NULL, &dx) &&
+	    dx.orig_attr.phys_port_cnt == 1, "query_device_ex");
+	check(!ibv_query_gid_ex(ctx, 1, (uint32_t)gidx, &ge, 0) &&
+	    ge.gid_type == IBV_GID_TYPE_ROCE_V2, "query_gid_ex");
+	pd = ibv_alloc_pd(ctx);
+	check(pd != NULL, "pd");
+	memset(buf, 0, 2 * LEN);
+	mr = ibv_reg_mr(pd, buf, 2 * LEN, IBV_ACCESS_LOCAL_WRITE |
+	    IBV_ACCESS_REMOTE_WRITE);
+	check(mr != NULL, "reg_mr of aligned_alloc'd memory");
+	cq = ibv_create_cq_ex(ctx, &(struct ibv_cq_init_attr_ex){ .cqe = 16,
+	    .wc_flags = IBV_WC_EX_WITH_BYTE_LEN | IBV_WC_EX_WITH_IMM });
+	check(cq != NULL, "create_cq_ex");
+	qp = ibv_create_qp_ex(ctx, &(struct ibv_qp_init_attr_ex){
+	    .send_cq = ibv_cq_ex_to_cq(cq), .recv_cq = ibv_cq_ex_to_cq(cq),
+	    .cap = { .max_send_wr = 4, .max_recv_wr = 4, .max_send_sge = 1,
+	    .max_recv_sge = 1, .max_inline_data = 64 }, .qp_type = IBV_QPT_RC,
+	    .comp_mask = IBV_QP_INIT_ATTR_PD | IBV_QP_INIT_ATTR_SEND_OPS_FLAGS,
+	    .pd = pd, .send_ops_flags = IBV_QP_EX_WITH_RDMA_WRITE |
+	    IBV_QP_EX_WITH_SEND_WITH_IMM });
+	check(qp != NULL, "create_qp_ex");
+	qx = ibv_qp_to_qp_ex(qp);
+	check(qx != NULL, "qp_to_qp_ex");
+	refusals(pd, ibv_cq_ex_to_cq(cq), qp, buf);
+
+	me = (struct info){ .qpn = qp->qp_num, .rkey = mr->rkey,
+	    .va = (uintptr_t)buf };
+	memcpy(me.gid, ge.gid.raw, 16);
+	fd = tcp(server);
+	xchg(fd, &me, &peer);
+	connect_qp(qp, &peer, gidx);
+	if (!server) {		/* the receive is there before the client goes */
+		struct ibv_sge s = { (uintptr_t)(buf + LEN), 64, mr->lkey };
+		struct ibv_recv_wr rw = { .wr_id = 7, .sg_list = &s,
+		    .num_sge = 1 }, *bad;
+
+		check(!ibv_post_recv(qp, &rw, &bad), "post_recv");
+	}
+	check(!ibv_query_qp(qp, &qa, IBV_QP_STATE, &qi) &&
+	    qa.qp_state == IBV_QPS_RTS && qi.cap.max_inline_data >= 64,
+	    "query_qp: RTS");
+	xchg(fd, &me, &peer);		/* both in RTS */
+	if (server) {
+		uint32_t word = 42;
+
+		for (int i = 0; i < LEN; i++)
+			buf[i] = (uint8_t)(i * 7 + 1);
+		ibv_wr_start(qx);
+		qx->wr_id = 1;
+		qx->wr_flags = IBV_SEND_SIGNALED;
+		ibv_wr_rdma_write(qx, peer.rkey, peer.va);
+		ibv_wr_set_sge(qx, mr->lkey, (uintptr_t)buf, LEN);
+		qx->wr_id = 2;
+		qx->wr_flags = IBV_SEND_SIGNALED | IBV_SEND_INLINE;
+		ibv_wr_send_imm(qx, htonl(IMM));
+		ibv_wr_set_inline_data(qx, &word, sizeof(word));
+		check(!ibv_wr_complete(qx), "wr_complete");
+		poll_one(cq, IBV_WC_RDMA_WRITE, NULL, NULL);
+		poll_one(cq, IBV_WC_SEND, NULL, NULL);
+	} else {
+		uint32_t imm = 0, len = 0, word;
+
+		poll_one(cq, IBV_WC_RECV, &imm, &len);
+		memcpy(&word, buf + LEN, sizeof(word));
+		check(imm == IMM && len == 4 && word == 42, "SEND with imm");
+		for (int i = 0; i < LEN; i++)
+			check(buf[i] == (uint8_t)(i * 7 + 1), "written data");
+	}
+	xchg(fd, &me, &peer);		/* done */
+	check(!ibv_destroy_qp(qp), "destroy_qp");
+	check(!ibv_destroy_cq(ibv_cq_ex_to_cq(cq)), "destroy_cq");
+	check(!ibv_dereg_mr(mr), "dereg_mr");
+	check(!ibv_dealloc_pd(pd), "dealloc_pd");
+	check(!ibv_close_device(ctx), "close");
+	ibv_free_device_list(dl);
+	printf("verbs_ex: ok\n");
+	return 0;
+}
