@@ -44,6 +44,7 @@ struct lagnic_pd;
 struct lagnic_cq;
 struct lagnic_qp;
 struct lagnic_comp_channel;
+struct lagnic_srq;
 /* struct roce_ah is liblagnic's address handle (roce_send_wr names it). */
 struct roce_ah;
 
@@ -65,6 +66,7 @@ struct lagnic_qp_init_attr {
 	enum roce_qp_type qp_type;
 	int sq_sig_all;
 	uint32_t lane;		/* ROCE_LANE_AUTO, or a lane (port affinity) */
+	struct lagnic_srq *srq;	/* NULL: the QP's own receive queue */
 };
 
 /* The default socket: /run/lagnic/lag0.rdma.sock, or $LAGNIC_RDMA_SOCKET. */
@@ -134,6 +136,15 @@ uint32_t lagnic_qp_num(const struct lagnic_qp *qp);
 int lagnic_modify_qp(struct lagnic_qp *qp, struct roce_qp_attr *attr,
     int attr_mask);
 int lagnic_query_qp(struct lagnic_qp *qp, struct roce_qp_attr *attr);
+
+/* As ibv_create_srq (attr: max_wr, max_sge, srq_limit) and its calls. A
+ * QP on an SRQ takes its receives from it (lagnic_post_recv on it:
+ * EINVAL); lagnic_destroy_srq: EBUSY while a QP uses it. */
+struct lagnic_srq *lagnic_create_srq(struct lagnic_pd *pd,
+    struct roce_srq_attr *attr);
+int lagnic_destroy_srq(struct lagnic_srq *srq);
+int lagnic_post_srq_recv(struct lagnic_srq *srq, struct roce_recv_wr *wr,
+    struct roce_recv_wr **bad_wr);
 
 /* As ibv_post_send/recv: on an error *bad_wr is the first WR not taken.
  * ENOMEM: the ring is full. A WR lagnicd refuses later completes with

@@ -73,6 +73,15 @@ struct lagnic_comp_channel {
 	uint64_t pending;		/* notifications read, not returned */
 };
 
+struct lagnic_srq {
+	struct lagnic_obj obj;		/* first */
+	struct lagnic_context *ctx;
+	uint32_t handle;
+	struct shm_ring ring;		/* we produce rdma_recv_wqe */
+	void *mem;
+	size_t len;
+};
+
 struct roce_ah {
 	struct lagnic_obj obj;		/* first */
 	struct lagnic_context *ctx;
@@ -86,6 +95,7 @@ struct lagnic_qp {
 	uint32_t qp_num;
 	enum roce_qp_type type;
 	struct roce_qp_cap cap;
+	struct lagnic_srq *srq;		/* or NULL: rq is its own */
 	struct shm_ring sq, rq;		/* we produce */
 	void *mem;
 	size_t len;
@@ -104,6 +114,10 @@ int lagnic_call(struct lagnic_context *ctx, enum rdma_msg_type type,
  * the peer's MAC (-EAGAIN), ask again; -EHOSTUNREACH when it never does. */
 int lagnic_call_resolving(struct lagnic_context *ctx,
     enum rdma_msg_type type, const void *req, void *rep);
+
+/* Receive WRs into a ring (a QP's or an SRQ's), as lagnic_post_recv. */
+int lagnic_put_recvs(struct lagnic_context *ctx, struct shm_ring *ring,
+    struct roce_recv_wr *wr, struct roce_recv_wr **bad_wr);
 
 /* After posting: wake lagnicd if it said it may sleep. */
 void lagnic_doorbell(struct lagnic_context *ctx);

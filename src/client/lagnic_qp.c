@@ -42,6 +42,7 @@ lagnic_create_qp(struct lagnic_pd *pd, struct lagnic_qp_init_attr *init)
 	struct rdma_create_qp_req q = {
 		.pd = pd->handle, .qp_type = init->qp_type, .cap = init->cap,
 		.sq_sig_all = init->sq_sig_all != 0, .lane = init->lane,
+		.srq = init->srq ? init->srq->handle : 0,
 	};
 	struct rdma_create_qp_rep p;
 	struct lagnic_qp *qp;
@@ -70,6 +71,7 @@ lagnic_create_qp(struct lagnic_pd *pd, struct lagnic_qp_init_attr *init)
 	qp->handle = p.handle;
 	qp->qp_num = p.qp_num;
 	qp->type = init->qp_type;
+	qp->srq = init->srq;
 	qp->cap = p.cap;
 	init->cap = p.cap;
 	lagnic_obj_add(pd->ctx, &qp->obj, obj_free_qp);
@@ -208,6 +210,18 @@ int
 lagnic_post_recv(struct lagnic_qp *qp, struct roce_recv_wr *wr,
     struct roce_recv_wr **bad_wr)
 {
+	if (qp->srq) {		/* its receives go to the SRQ */
+		if (bad_wr)
+			*bad_wr = wr;
+		return EINVAL;
+	}
+	return lagnic_put_recvs(qp->ctx, &qp->rq, wr, bad_wr);
+}
+
+int
+lagnic_put_recvs(struct lagnic_context *ctx, struct shm_ring *ring,
+    struct roce_recv_wr *wr, struct roce_recv_wr **bad_wr)
+{
 	struct rdma_recv_wqe w;
 	int err = 0;
 
@@ -221,11 +235,11 @@ lagnic_post_recv(struct lagnic_qp *qp, struct roce_recv_wr *wr,
 		w.num_sge = (uint32_t)wr->num_sge;
 		for (int i = 0; i < wr->num_sge; i++)
 			w.sge[i] = sge_of(&wr->sg_list[i]);
-		err = ring_put(&qp->rq, &w);
+		err = ring_put(ring, &w);
 		if (err)
 			break;
 	}
-	lagnic_doorbell(qp->ctx);
+	lagnic_doorbell(ctx);
 	if (err && bad_wr)
 		*bad_wr = wr;
 	return err;

@@ -24,6 +24,9 @@ const struct rdma_msg_sizes rdma_msg_sizes[RDMA_MSG_COUNT] = {
 	[RDMA_MSG_QUERY_QP] = { SZ(rdma_handle), SZ(rdma_query_qp_rep) },
 	[RDMA_MSG_CREATE_CHANNEL] = { 0, SZ(rdma_handle) },
 	[RDMA_MSG_DESTROY_CHANNEL] = { SZ(rdma_handle), 0 },
+	[RDMA_MSG_CREATE_SRQ] = { SZ(rdma_create_srq_req),
+	    SZ(rdma_create_srq_rep) },
+	[RDMA_MSG_DESTROY_SRQ] = { SZ(rdma_handle), 0 },
 };
 
 const char *const rdma_msg_names[RDMA_MSG_COUNT] = {

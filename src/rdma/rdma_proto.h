@@ -39,7 +39,8 @@
 	_(CREATE_CQ) _(DESTROY_CQ)					\
 	_(CREATE_AH) _(DESTROY_AH)					\
 	_(CREATE_QP) _(DESTROY_QP) _(MODIFY_QP) _(QUERY_QP)		\
-	_(CREATE_CHANNEL) _(DESTROY_CHANNEL)	/* completion channels */
+	_(CREATE_CHANNEL) _(DESTROY_CHANNEL)	/* completion channels */ \
+	_(CREATE_SRQ) _(DESTROY_SRQ)
 
 enum rdma_msg_type {
 #define RDMA_MSG_ENUM(n) RDMA_MSG_##n,
@@ -131,6 +132,8 @@ struct rdma_create_qp_req {
 	struct roce_qp_cap cap;
 	uint32_t sq_sig_all;
 	uint32_t lane;			/* ROCE_LANE_AUTO or 0..255 */
+	uint32_t srq;			/* a CREATE_SRQ handle, or 0 */
+	uint32_t pad;
 };
 /* reply + one memfd: the send ring, then the receive ring, each
  * shm_ring_bytes(entry size, entries) long */
@@ -153,6 +156,20 @@ struct rdma_modify_qp_req {
 
 struct rdma_query_qp_rep {
 	struct roce_qp_attr attr;
+};
+
+/* reply + the memfd of its ring of `entries` struct rdma_recv_wqe, which
+ * the application produces */
+struct rdma_create_srq_req {
+	uint32_t pd;
+	uint32_t max_wr;
+	uint32_t max_sge;
+	uint32_t srq_limit;
+};
+struct rdma_create_srq_rep {
+	uint32_t handle;
+	uint32_t entries;
+	uint64_t ring_bytes;
 };
 
 /* CREATE_CHANNEL: no body; + the application's eventfd, which lagnicd

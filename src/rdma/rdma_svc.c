@@ -39,6 +39,8 @@ client_free_qps(struct rdma_client *c)
 		shm_region_unmap(q->mem, q->len);
 		c->cqs[q->send_cq - 1].qps--;
 		c->cqs[q->recv_cq - 1].qps--;
+		if (q->srq)
+			c->srqs[q->srq - 1].qps--;
 		memset(q, 0, sizeof(*q));
 	}
 }
@@ -47,6 +49,7 @@ static void
 client_free_objects(struct rdma_client *c)
 {
 	client_free_qps(c);
+	rdma_srqs_free(c);
 	for (unsigned i = 0; i < RDMA_AHS_MAX; i++)
 		if (c->ahs[i])
 			roce_destroy_ah(c->ahs[i]);
@@ -573,6 +576,8 @@ static rdma_req_fn *const rdma_handlers[RDMA_MSG_COUNT] = {
 	[RDMA_MSG_QUERY_QP] = rdma_req_query_qp,
 	[RDMA_MSG_CREATE_CHANNEL] = rdma_req_create_channel,
 	[RDMA_MSG_DESTROY_CHANNEL] = rdma_req_destroy_channel,
+	[RDMA_MSG_CREATE_SRQ] = rdma_req_create_srq,
+	[RDMA_MSG_DESTROY_SRQ] = rdma_req_destroy_srq,
 };
 
 /* Exact sizes, a known type, HELLO first, fds only where they belong. */

@@ -17,6 +17,7 @@
 #define RDMA_MRS_MAX	256
 #define RDMA_CQS_MAX	RDMA_STATUS_CQS
 #define RDMA_CHANNELS_MAX 16
+#define RDMA_SRQS_MAX	16
 #define RDMA_AHS_MAX	256
 #define RDMA_QPS_MAX	256
 #define RDMA_WQE_BURST	32	/* per QP per round: bounded work */
@@ -42,6 +43,14 @@ struct rdma_cq {
 	uint64_t solicited_seen;	/* roce_cq_solicited_posts, forwarded */
 };
 
+struct rdma_srq {
+	struct roce_srq *srq;		/* NULL: free slot */
+	struct shm_ring ring;		/* we consume rdma_recv_wqe */
+	void *mem;
+	size_t len;
+	unsigned qps;			/* QPs using it */
+};
+
 struct rdma_channel {
 	int fd;				/* the application's eventfd */
 	bool used;
@@ -57,6 +66,7 @@ struct rdma_qp {
 	void *mem;
 	size_t len;
 	uint32_t send_cq, recv_cq;	/* handles */
+	uint32_t srq;			/* handle, or 0 */
 	uint32_t type;			/* ROCE_QPT_* */
 };
 
@@ -75,6 +85,7 @@ struct rdma_client {
 	struct rdma_mr mrs[RDMA_MRS_MAX];
 	struct rdma_cq cqs[RDMA_CQS_MAX];
 	struct rdma_channel channels[RDMA_CHANNELS_MAX];
+	struct rdma_srq srqs[RDMA_SRQS_MAX];
 	struct roce_ah *ahs[RDMA_AHS_MAX];
 	struct rdma_qp qps[RDMA_QPS_MAX];
 };
@@ -119,6 +130,18 @@ int rdma_req_create_qp(struct rdma_req *r);
 int rdma_req_destroy_qp(struct rdma_req *r);
 int rdma_req_modify_qp(struct rdma_req *r);
 int rdma_req_query_qp(struct rdma_req *r);
+
+/* rdma_svc_srq.c: shared receive queues */
+int rdma_req_create_srq(struct rdma_req *r);
+int rdma_req_destroy_srq(struct rdma_req *r);
+struct rdma_srq *rdma_srq_of(struct rdma_client *c, uint32_t h);
+void rdma_srqs_free(struct rdma_client *c);
+/* Receive WQEs from the SRQs' rings into the engine: their number, or
+ * -EPROTO (a broken ring). */
+int rdma_srqs_poll(struct rdma_client *c);
+bool rdma_srqs_pending(const struct rdma_client *c);
+/* The engine's SGEs of a WQE's (at most RDMA_MAX_SGE); their number. */
+int rdma_sges_of(const struct rdma_sge *in, uint32_t n, struct roce_sge *out);
 
 /* rdma_svc_channel.c: completion channels */
 int rdma_req_create_channel(struct rdma_req *r);

@@ -78,6 +78,7 @@ rdma_req_create_qp(struct rdma_req *r)
 	struct rdma_client *c = r->c;
 	struct roce_pd *pd = rdma_pd_of(c, q->pd);
 	struct rdma_cq *scq = cq_of(c, q->send_cq), *rcq = cq_of(c, q->recv_cq);
+	struct rdma_srq *srq = q->srq ? rdma_srq_of(c, q->srq) : NULL;
 	struct roce_qp_init_attr init = {
 		.qp_type = q->qp_type, .cap = q->cap,
 		.sq_sig_all = q->sq_sig_all != 0, .lane = q->lane,
@@ -85,13 +86,14 @@ rdma_req_create_qp(struct rdma_req *r)
 	int i = qp_free_slot(c), fd, err;
 	struct rdma_qp *qp;
 
-	if (!pd || !scq || !rcq || !qp_caps_ok(q))
+	if (!pd || !scq || !rcq || !qp_caps_ok(q) || (q->srq && !srq))
 		return -EINVAL;
 	if (i < 0)
 		return -ENOMEM;
 	qp = &c->qps[i];
 	init.send_cq = scq->cq;
 	init.recv_cq = rcq->cq;
+	init.srq = srq ? srq->srq : NULL;
 	p->cap = q->cap;
 	err = qp_rings(qp, p, &fd);
 	if (err)
@@ -103,8 +105,11 @@ rdma_req_create_qp(struct rdma_req *r)
 	qp->send_cq = q->send_cq;
 	qp->recv_cq = q->recv_cq;
 	qp->type = q->qp_type;
+	qp->srq = q->srq;
 	scq->qps++;
 	rcq->qps++;
+	if (srq)
+		srq->qps++;
 	p->handle = (uint32_t)i + 1;
 	p->qp_num = roce_qp_num(qp->qp);
 	r->rep_fds[0] = fd;
@@ -133,6 +138,8 @@ rdma_req_destroy_qp(struct rdma_req *r)
 	shm_region_unmap(qp->mem, qp->len);
 	c->cqs[qp->send_cq - 1].qps--;
 	c->cqs[qp->recv_cq - 1].qps--;
+	if (qp->srq)
+		c->srqs[qp->srq - 1].qps--;
 	memset(qp, 0, sizeof(*qp));
 	return 0;
 }

@@ -41,9 +41,8 @@ rdma_svc_error_wc(struct rdma_client *c, struct rdma_qp *q, uint64_t wr_id,
 		rdma_cq_notify(c, cq, true);
 }
 
-/* The engine's SGEs of a WQE's (at most RDMA_MAX_SGE); their number. */
-static int
-sges_of(const struct rdma_sge *in, uint32_t n, struct roce_sge *out)
+int
+rdma_sges_of(const struct rdma_sge *in, uint32_t n, struct roce_sge *out)
 {
 	int k = (int)MIN(n, RDMA_MAX_SGE);
 
@@ -62,7 +61,7 @@ wqe_to_wr(struct rdma_client *c, const struct rdma_qp *q,
 
 	*wr = (struct roce_send_wr){
 		.wr_id = w->wr_id, .sg_list = sge,
-		.num_sge = sges_of(w->sge, w->num_sge, sge),
+		.num_sge = rdma_sges_of(w->sge, w->num_sge, sge),
 		.opcode = w->opcode, .send_flags = w->send_flags,
 		.imm_data = w->imm_data,
 	};
@@ -130,7 +129,7 @@ qp_recvs(struct rdma_client *c, struct rdma_qp *q)
 		if (shm_ring_pop(&q->rq, &w, 1) != 1)
 			return -EPROTO;
 		wr = (struct roce_recv_wr){ .wr_id = w.wr_id, .sg_list = sge,
-		    .num_sge = sges_of(w.sge, w.num_sge, sge) };
+		    .num_sge = rdma_sges_of(w.sge, w.num_sge, sge) };
 		err = roce_post_recv(q->qp, &wr, &bad);
 		n++;
 		c->svc->cnt.recv_wqes++;
@@ -180,6 +179,10 @@ rdma_svc_client_poll(struct rdma_client *c)
 			return n;
 		work |= n;
 	}
+	n = rdma_srqs_poll(c);
+	if (n < 0)
+		return n;
+	work |= n;
 	for (unsigned i = 0; i < RDMA_CQS_MAX; i++)
 		if (c->cqs[i].cq)
 			work |= cq_forward(c, &c->cqs[i]);
@@ -196,7 +199,7 @@ rdma_svc_client_pending(const struct rdma_client *c)
 		    shm_ring_pending(&q->rq)))
 			return true;
 	}
-	return false;
+	return rdma_srqs_pending(c);
 }
 
 static void

@@ -644,6 +644,85 @@ test_ud_datagrams(void **state)
 	world_free(w);
 }
 
+/* A QP of b's on srq, connected to a's QP. */
+static struct lagnic_qp *
+srq_qp(struct world *w, struct app *b, struct lagnic_srq *srq,
+    const struct app *a)
+{
+	struct lagnic_qp_init_attr init = {
+		.qp_type = ROCE_QPT_RC, .lane = ROCE_LANE_AUTO,
+		.send_cq = b->cq, .recv_cq = b->cq, .srq = srq,
+		.cap = { .max_send_wr = 4, .max_send_sge = 1 },
+	};
+	struct lagnic_qp *own = b->qp, *qp = lagnic_create_qp(b->pd, &init);
+
+	assert_non_null(qp);
+	b->qp = qp;
+	rc_connect(w, b, 1, lagnic_qp_num(a->qp));
+	b->qp = own;
+	return qp;
+}
+
+/* Two QPs on one SRQ: SENDs to either take its receives, in order, and
+ * complete with their own QPN; a QP on an SRQ takes no receive of its
+ * own; the SRQ stays while a QP uses it. */
+static void
+test_shared_receive_queue(void **state)
+{
+	struct world *w = world_new();
+	struct app a1, a2, b;
+	struct roce_srq_attr sa = { .max_wr = 8, .max_sge = 1 };
+	struct lagnic_srq *srq;
+	struct lagnic_qp *q1, *q2;
+	struct roce_sge rsge[2];
+	struct roce_recv_wr rwr[2], *rbad;
+	struct roce_wc wc;
+
+	app_objects(w, 0, &a1);
+	app_objects(w, 0, &a2);
+	app_objects(w, 1, &b);
+	srq = lagnic_create_srq(b.pd, &sa);
+	assert_non_null(srq);
+	assert_true(sa.max_wr >= 8);
+	q1 = srq_qp(w, &b, srq, &a1);
+	q2 = srq_qp(w, &b, srq, &a2);
+	rc_connect(w, &a1, 0, lagnic_qp_num(q1));
+	rc_connect(w, &a2, 0, lagnic_qp_num(q2));
+	for (unsigned i = 0; i < 2; i++) {
+		rsge[i] = (struct roce_sge){ .addr = (uintptr_t)b.buf + i * 4096,
+		    .length = 4096, .lkey = b.mr->lkey };
+		rwr[i] = (struct roce_recv_wr){ .wr_id = 100 + i,
+		    .sg_list = &rsge[i], .num_sge = 1,
+		    .next = i ? NULL : &rwr[1] };
+	}
+	assert_int_equal(lagnic_post_srq_recv(srq, rwr, &rbad), 0);
+	assert_int_equal(lagnic_post_recv(q1, rwr, &rbad), EINVAL);
+	fill(a2.buf, 300, 1);
+	post1(&a2, ROCE_WR_SEND, (uintptr_t)a2.buf, 300, 0, 0, 1);
+	assert_int_equal(wait_wc(a2.cq).status, ROCE_WC_SUCCESS);
+	wc = wait_wc(b.cq);
+	assert_int_equal(wc.status, ROCE_WC_SUCCESS);
+	assert_int_equal(wc.wr_id, 100);
+	assert_int_equal(wc.qp_num, lagnic_qp_num(q2));
+	assert_memory_equal(b.buf, a2.buf, 300);
+	fill(a1.buf, 200, 2);
+	post1(&a1, ROCE_WR_SEND, (uintptr_t)a1.buf, 200, 0, 0, 2);
+	assert_int_equal(wait_wc(a1.cq).status, ROCE_WC_SUCCESS);
+	wc = wait_wc(b.cq);
+	assert_int_equal(wc.wr_id, 101);
+	assert_int_equal(wc.qp_num, lagnic_qp_num(q1));
+	assert_int_equal(wc.byte_len, 200);
+	assert_memory_equal(b.buf + 4096, a1.buf, 200);
+	assert_int_equal(lagnic_destroy_srq(srq), EBUSY);
+	assert_int_equal(lagnic_destroy_qp(q1), 0);
+	assert_int_equal(lagnic_destroy_qp(q2), 0);
+	assert_int_equal(lagnic_destroy_srq(srq), 0);
+	lagnic_close(a1.ctx);
+	lagnic_close(a2.ctx);
+	lagnic_close(b.ctx);
+	world_free(w);
+}
+
 /* Garbage on the socket: that client is closed, counted; others go on. */
 static void
 test_protocol_errors_close_only_that_client(void **state)
@@ -746,6 +825,7 @@ main(void)
 		cmocka_unit_test(test_any_memory_of_the_application),
 		cmocka_unit_test(test_completion_channel),
 		cmocka_unit_test(test_ud_datagrams),
+		cmocka_unit_test(test_shared_receive_queue),
 		cmocka_unit_test(test_protocol_errors_close_only_that_client),
 		cmocka_unit_test(test_malformed_requests),
 	};
