@@ -65,7 +65,10 @@ struct lagnic_qp_init_attr {
 	struct roce_qp_cap cap;
 	enum roce_qp_type qp_type;
 	int sq_sig_all;
-	uint32_t lane;		/* ROCE_LANE_AUTO, or a lane (port affinity) */
+	/* ROCE_LANE_AUTO: a lane on a port of the creating thread's NUMA
+	 * node if the mode lets one be chosen (active-active), else the
+	 * mode's; or a lane: port affinity */
+	uint32_t lane;
 	struct lagnic_srq *srq;	/* NULL: the QP's own receive queue */
 };
 

@@ -2,6 +2,7 @@
 #include "client/lagnic_priv.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,6 +28,15 @@ qp_map_rings(struct lagnic_qp *qp, int fd, const struct rdma_create_qp_rep *p)
 	return err;
 }
 
+/* The calling thread's NUMA node, -1 if unknown. */
+static int32_t
+numa_node(void)
+{
+	unsigned cpu, node;
+
+	return getcpu(&cpu, &node) == 0 ? (int32_t)node : -1;
+}
+
 static void
 obj_free_qp(struct lagnic_obj *o)
 {
@@ -43,6 +53,7 @@ lagnic_create_qp(struct lagnic_pd *pd, struct lagnic_qp_init_attr *init)
 		.pd = pd->handle, .qp_type = init->qp_type, .cap = init->cap,
 		.sq_sig_all = init->sq_sig_all != 0, .lane = init->lane,
 		.srq = init->srq ? init->srq->handle : 0,
+		.numa_node = numa_node(),
 	};
 	struct rdma_create_qp_rep p;
 	struct lagnic_qp *qp;

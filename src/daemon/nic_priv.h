@@ -82,6 +82,7 @@ struct nic {
 	struct pkt_pool rdma_pool;
 	uint8_t rdma_lanes[LAG_LANES];	/* the table the engine knows */
 	struct neigh neigh;		/* its peers' MACs (nic_neigh.c) */
+	uint32_t numa_lane_salt;	/* spreads QPs over a node's lanes */
 };
 
 void nic_emit(struct nic *nic, const struct nic_event *ev);

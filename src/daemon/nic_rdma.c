@@ -37,6 +37,23 @@ nic_rdma_tx(void *ctx, uint32_t lane, struct pkt *pkt)
 
 static const struct roce_ops nic_rdma_ops = { .tx = nic_rdma_tx };
 
+static bool
+member_on_node(const struct lag_member *m, void *arg)
+{
+	return m->port->numa_node == *(const int *)arg;
+}
+
+/* A lane of a member on numa_node, the next one for each QP. */
+static uint32_t
+numa_lane(void *arg, int numa_node)
+{
+	struct nic *nic = arg;
+	uint32_t lane = lag_lane_pick(nic->lag, member_on_node, &numa_node,
+	    nic->numa_lane_salt++);
+
+	return lane < LAG_LANES ? lane : ROCE_LANE_AUTO;
+}
+
 int
 nic_rdma_start(struct nic *nic, struct nic_err *err)
 {
@@ -59,6 +76,7 @@ nic_rdma_start(struct nic *nic, struct nic_err *err)
 	memcpy(nic->rdma_lanes, nic->lag->lanes, sizeof(nic->rdma_lanes));
 	roce_engine_set_port_active(nic->roce, nic->lag->carrier);
 	nic_neigh_start(nic);
+	rdma_svc_set_numa_lane(nic->rdma, numa_lane, nic);
 	return 0;
 fail_engine:
 	roce_engine_destroy(nic->roce);

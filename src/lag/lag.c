@@ -455,6 +455,28 @@ lag_count_distributing(const struct lag *lag)
 	return n;
 }
 
+uint32_t
+lag_lane_pick(const struct lag *lag,
+    bool (*want)(const struct lag_member *m, void *arg), void *arg,
+    uint32_t salt)
+{
+	bool ok[LAG_MEMBERS_MAX] = { false };
+	uint32_t n = 0, k;
+
+	for (unsigned i = 0; i < lag->nmembers; i++)
+		ok[i] = want(lag->members[i], arg);
+	for (uint32_t l = 0; l < LAG_LANES; l++)
+		n += lag->lanes[l] != LAG_NO_MEMBER && ok[lag->lanes[l]];
+	if (n == 0)
+		return LAG_LANES;
+	k = salt % n;
+	for (uint32_t l = 0; l < LAG_LANES; l++)
+		if (lag->lanes[l] != LAG_NO_MEMBER && ok[lag->lanes[l]] &&
+		    k-- == 0)
+			return l;
+	return LAG_LANES;		/* not reached */
+}
+
 /* The LAG has carrier while at least max(min_links, 1) members distribute. */
 void
 lag_carrier_update(struct lag *lag)

@@ -384,6 +384,15 @@ lag_lane_member(const struct lag *lag, uint32_t lane)
 	return i == LAG_NO_MEMBER ? NULL : lag->members[i];
 }
 
+/*
+ * A lane whose member now pleases want (e.g. a port on the caller's NUMA
+ * node): the salt-th of them, modulo their number, so that successive
+ * salts spread over them; LAG_LANES if no lane's member does.
+ */
+uint32_t lag_lane_pick(const struct lag *lag,
+    bool (*want)(const struct lag_member *m, void *arg), void *arg,
+    uint32_t salt);
+
 /* For runners and monitors. */
 void lag_lanes_update(struct lag *lag);
 /* Runners that place lanes themselves: install next (a member index or

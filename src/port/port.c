@@ -1,6 +1,7 @@
 #include "port/port.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,26 @@ port_backend_find(const char *name)
 		if (strcmp(port_backends[i]->name, name) == 0)
 			return port_backends[i];
 	return NULL;
+}
+
+/* The NUMA node of a netdev's device, as sysfs says; -1 without one (a
+ * veth, a TAP, a machine of one node). */
+static int
+numa_node_of(const char *ifname)
+{
+	char path[96];
+	FILE *f;
+	int node = -1;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/device/numa_node",
+	    ifname);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &node) != 1)
+		node = -1;
+	fclose(f);
+	return node;
 }
 
 int
@@ -56,6 +77,7 @@ port_open(struct port **out, const char *backend,
 	err = ops->open(port, cfg);
 	if (err)
 		goto fail_free_priv;
+	port->numa_node = port->ifindex > 0 ? numa_node_of(port->name) : -1;
 	*out = port;
 	return 0;
 fail_free_priv:

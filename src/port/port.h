@@ -89,6 +89,7 @@ struct port {
 	char name[IF_NAMESIZE];
 	uint32_t id;			/* stamped into pkt->in_port */
 	int ifindex;			/* 0 for sim */
+	int numa_node;			/* of its device; -1: unknown */
 	uint8_t mac[ETH_ALEN_];
 	uint8_t perm_mac[ETH_ALEN_];
 	uint32_t mtu;

@@ -133,7 +133,7 @@ struct rdma_create_qp_req {
 	uint32_t sq_sig_all;
 	uint32_t lane;			/* ROCE_LANE_AUTO or 0..255 */
 	uint32_t srq;			/* a CREATE_SRQ handle, or 0 */
-	uint32_t pad;
+	int32_t numa_node;		/* the creating thread's; -1 unknown */
 };
 /* reply + one memfd: the send ring, then the receive ring, each
  * shm_ring_bytes(entry size, entries) long */

@@ -78,6 +78,14 @@ rdma_svc_set_resolver(struct rdma_svc *svc, rdma_svc_resolve_fn *fn,
 	svc->resolve_arg = arg;
 }
 
+void
+rdma_svc_set_numa_lane(struct rdma_svc *svc, rdma_svc_numa_lane_fn *fn,
+    void *arg)
+{
+	svc->numa_lane = fn;
+	svc->numa_lane_arg = arg;
+}
+
 int
 rdma_svc_av_resolve(struct rdma_svc *s, struct roce_ah_attr *av)
 {

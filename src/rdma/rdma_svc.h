@@ -79,6 +79,13 @@ typedef int rdma_svc_resolve_fn(void *arg, unsigned sgid_index,
 void rdma_svc_set_resolver(struct rdma_svc *svc, rdma_svc_resolve_fn *fn,
     void *arg);
 
+/* The lane for a QP of lane ROCE_LANE_AUTO created by a thread on NUMA
+ * node numa_node (>= 0): one on a port of that node, or ROCE_LANE_AUTO
+ * to leave it to the mode. */
+typedef uint32_t rdma_svc_numa_lane_fn(void *arg, int numa_node);
+void rdma_svc_set_numa_lane(struct rdma_svc *svc, rdma_svc_numa_lane_fn *fn,
+    void *arg);
+
 bool rdma_svc_poll(struct rdma_svc *svc);
 const struct rdma_svc_counters *rdma_svc_counters(const struct rdma_svc *s);
 unsigned rdma_svc_nclients(const struct rdma_svc *svc);

@@ -96,6 +96,8 @@ struct rdma_svc {
 	void *close_arg;
 	rdma_svc_resolve_fn *resolve;
 	void *resolve_arg;
+	rdma_svc_numa_lane_fn *numa_lane;
+	void *numa_lane_arg;
 	struct ratelimit log_rl;
 	struct rdma_client *clients[RDMA_CLIENTS_MAX];
 	struct rdma_svc_counters cnt;

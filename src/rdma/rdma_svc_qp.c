@@ -94,6 +94,11 @@ rdma_req_create_qp(struct rdma_req *r)
 	init.send_cq = scq->cq;
 	init.recv_cq = rcq->cq;
 	init.srq = srq ? srq->srq : NULL;
+	/* no port asked for: one on the creating thread's NUMA node */
+	if (q->lane == ROCE_LANE_AUTO && q->numa_node >= 0 &&
+	    c->svc->numa_lane)
+		init.lane = c->svc->numa_lane(c->svc->numa_lane_arg,
+		    q->numa_node);
 	p->cap = q->cap;
 	err = qp_rings(qp, p, &fd);
 	if (err)

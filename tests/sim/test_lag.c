@@ -228,6 +228,38 @@ test_xor_spreads_by_hash(void **state)
 	lf_free(lf);
 }
 
+static bool
+is_member(const struct lag_member *m, void *arg)
+{
+	return m->index == *(const unsigned *)arg;
+}
+
+/* A lane of the member asked for (a QP's NUMA affinity), spread by the
+ * salt; none when that member carries no lane (dead, or backup). */
+static void
+test_lane_pick_spreads_over_the_wanted_member(void **state)
+{
+	struct lag_options o = opts(LAG_MODE_BALANCE_XOR);
+	struct lag_fixture *lf = lf_new(2, &o);
+	bool seen[LAG_LANES] = { false };
+	unsigned want = 1, distinct = 0;
+
+	lf_add_members(lf);
+	for (uint32_t salt = 0; salt < 128; salt++) {
+		uint32_t l = lag_lane_pick(lf->lag, is_member, &want, salt);
+
+		assert_true(l < LAG_LANES);
+		assert_int_equal(lf->lag->lanes[l], 1);
+		distinct += !seen[l];
+		seen[l] = true;
+	}
+	assert_int_equal(distinct, 128);	/* all of its lanes */
+	sim_carrier_set(lf->wire[1], false);
+	assert_int_equal(lag_lane_pick(lf->lag, is_member, &want, 7),
+	    LAG_LANES);
+	lf_free(lf);
+}
+
 static void
 test_broadcast_copies_to_every_member(void **state)
 {
@@ -368,6 +400,7 @@ main(void)
 		cmocka_unit_test(test_miimon_finds_a_change_without_event),
 		cmocka_unit_test(test_lanes_move_only_from_the_lost_member),
 		cmocka_unit_test(test_xor_spreads_by_hash),
+		cmocka_unit_test(test_lane_pick_spreads_over_the_wanted_member),
 		cmocka_unit_test(test_broadcast_copies_to_every_member),
 		cmocka_unit_test(test_rr_packets_per_slave),
 		cmocka_unit_test(test_rx_drops_on_inactive_member),
