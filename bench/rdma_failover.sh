@@ -6,7 +6,8 @@
 #
 # Env: BUILD (meson build dir, default build), BACKEND (afpacket), QPS
 # ("1": the QP counts, e.g. "1 1000 10000"), SIZE (4096), DEPTH (16),
-# WINDOW_MS (500). Needs root and jq. Testbed rbf<pid>, removed on exit.
+# WINDOW_MS (500), SETUP_S (1200: the most to wait for the stream to
+# start). Needs root and jq. Testbed rbf<pid>, removed on exit.
 #
 # Per QP count: lagnicd in h0 and h1, active-backup over eth0+eth1 (every
 # lane, so every QP, on the active member), one lagnic-perf write stream
@@ -31,10 +32,11 @@ QPS=${QPS:-1}
 SIZE=${SIZE:-4096}
 DEPTH=${DEPTH:-16}
 WINDOW_MS=${WINDOW_MS:-500}
+SETUP_S=${SETUP_S:-1200}
 DOWN_S=0.6 SETTLE_S=0.8
 trap rb_cleanup EXIT
 trap 'exit 130' INT TERM
-[[ $TRIALS =~ ^[0-9]+$ && $TRIALS -gt 0 ]] || { sed -n '2,9p' "$0"; exit 2; }
+[[ $TRIALS =~ ^[0-9]+$ && $TRIALS -gt 0 ]] || { sed -n '2,11p' "$0"; exit 2; }
 rb_need
 
 active_member() { ctl h0 -j show | jq -r '.active'; }
@@ -107,15 +109,20 @@ fmt_ms() { awk -v v="$1" 'BEGIN { if (v == "nan") print "n/a";
 # one_count Q: the row of Q QPs
 one_count() {
 	local q=$1 tag=q$1 cuts=$RB_WORK/q$1.cuts gaps=$RB_WORK/q$1.gaps
-	local res stall base st_max base_max rc=ok
+	local res stall base st_max base_max rc=ok t0
 	rb_lag_up active-backup
+	t0=$SECONDS
 	# the stream ends on SIGINT after the last trial (-D: a bound only)
 	rb_perf_start "$tag" -t write -s "$SIZE" -d "$DEPTH" -q "$q" -D 3600 \
 		-g "$gaps"
-	if ! rb_wait_line "$RB_WORK/$tag.cli" running 300 "$RB_CLI"; then
-		printf '%6s  failed: %s\n' "$q" "$(grep -v '^{' "$RB_WORK/$tag.cli" | tail -1)"
+	# 10000 QPs: 30000 requests to lagnicd on each side before the first
+	# write; minutes on a loaded machine
+	if ! rb_wait_line "$RB_WORK/$tag.cli" running "$SETUP_S" "$RB_CLI"; then
+		printf '%6s  failed: %s\n' "$q" "$(grep -v '^{' "$RB_WORK/$tag.cli" |
+			tail -1 | grep . || echo "not running after $SETUP_S s")"
 		return
 	fi
+	echo "  $q QPs on both sides in RTS, the stream running, after $((SECONDS - t0)) s"
 	sleep 1
 	trials "$TRIALS" "$cuts" || rc="a member did not come back"
 	pp_alive "$RB_CLI" || rc="the stream ended before the last trial"
