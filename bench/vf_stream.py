@@ -4,7 +4,7 @@
   vf_stream.py sink ADDR PORT [--gaps FILE] [--gap-min-us US] [--ready FILE]
   vf_stream.py source ADDR PORT --duration SEC [--rate BYTES_PER_S]
                                 [--chunk BYTES]
-  vf_stream.py gaps FILE T0_NS [--before-ms MS] [--after-ms MS]
+  vf_stream.py gaps FILE LO_NS:HI_NS...
 
 sink: accept one connection and read it until EOF (recv() of up to 256
 KiB), then print one JSON line: bytes, seconds from the first to the last
@@ -16,14 +16,12 @@ one clock for every namespace). With --gaps, every gap of at least
 
 source: connect, send --chunk bytes (default 65536; 4096 when paced) at
 a time for --duration seconds, paced to --rate bytes/s if given
-(absolute schedule: a late write is followed by quicker ones), then shut
+(absolute schedule; after a stall it catches up at most 100 ms), then shut
 the connection down and wait for the sink to close.
 
-gaps: read a sink's gap file and print, as JSON, the longest gap that
-overlaps [T0 - before, T0 + after] (the cut at T0) and, as the noise
-floor, the longest gap in the window of the same length that ends
-before-ms + 100 ms before T0 (gaps under --gap-min-us are not in the file:
-0 then means "less than that").
+gaps: read a sink's gap file; for each window print the longest gap that
+overlaps it (us) and when that gap began, from the window's start (us):
+"GAP START" per window on one line. 0 0: no gap of --gap-min-us or more.
 
 An arrival is a recv() that returned data: the application sees TCP's
 in-order bytes only, so a lost segment shows as a gap until it is
@@ -99,6 +97,8 @@ def cmd_source(a):
             ahead = (sent + chunk) / a.rate - (now - start)
             if ahead > 0:
                 time.sleep(ahead)
+            elif ahead < -0.1:	# after a stall: no burst to catch up
+                start -= ahead + 0.1
         s.sendall(data)
         sent += chunk
     s.shutdown(socket.SHUT_WR)
@@ -109,24 +109,16 @@ def cmd_source(a):
 
 
 def cmd_gaps(a):
-    t0 = a.t0_ns
-    before, after = a.before_ms * 1_000_000, a.after_ms * 1_000_000
-    lo, hi = t0 - before, t0 + after
-    clo, chi = lo - (before + after) - 100_000_000, lo - 100_000_000
-    cut = ctl = 0
-    cut_end = 0
+    wins = [tuple(map(int, w.split(":"))) for w in a.windows]
+    best = [(0, 0)] * len(wins)
     with open(a.file) as f:
         for line in f:
             e, d = map(int, line.split())
-            s = e - d
-            if e >= lo and s <= hi and d > cut:
-                cut, cut_end = d, e
-            if e >= clo and s <= chi and d > ctl:
-                ctl = d
-    print(json.dumps({"gap_us": round(cut / 1000, 1),
-                      "gap_start_after_cut_us": round((cut_end - cut - t0) / 1000, 1)
-                      if cut else None,
-                      "control_gap_us": round(ctl / 1000, 1)}))
+            for i, (lo, hi) in enumerate(wins):
+                if e >= lo and e - d <= hi and d > best[i][0]:
+                    best[i] = (d, e)
+    print(" ".join(f"{d / 1000:.1f} {(e - d - lo) / 1000 if d else 0:.1f}"
+                   for (d, e), (lo, _) in zip(best, wins)))
     return 0
 
 
@@ -147,9 +139,7 @@ def main():
     s.add_argument("--chunk", type=int, default=0)
     g = sub.add_parser("gaps")
     g.add_argument("file")
-    g.add_argument("t0_ns", type=int)
-    g.add_argument("--before-ms", type=int, default=50)
-    g.add_argument("--after-ms", type=int, default=3000)
+    g.add_argument("windows", nargs="+", metavar="LO_NS:HI_NS")
     a = p.parse_args()
     return {"sink": cmd_sink, "source": cmd_source, "gaps": cmd_gaps}[a.cmd](a)
 

@@ -40,6 +40,7 @@ PORTPERF=$BUILD/src/tools/lagnic-portperf
 LAGNICD=${LAGNICD:-$BUILD/lagnicd}
 LAGNICCTL=${LAGNICCTL:-$BUILD/src/cli/lagnicctl}
 STREAM=$HERE/vf_stream.py
+PY=$(python3 -c 'import sys; print(sys.executable)')
 DUR=5 REPS=3 BACKENDS=${BACKENDS:-afpacket} SIZES="64 1500" FLOWS=64
 MODE=balance-xor PROTOS="udp tcp" PEER=pf
 REBIND_GAP=1.2		# AF_XDP refuses to re-bind within ~1 s of a close
@@ -81,18 +82,25 @@ PIDS=()
 
 # Our processes first (by PID), then lagnicd's namespaces (its TAPs go
 # with it), then the containers.
-cleanup() {
-	local pid ns
-	for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-	sleep 0.2
-	for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-	"$TESTBED" down "$TB" >/dev/null 2>&1 || true
-	for ns in "$CT_A" "$CT_B"; do ip netns del "$ns" 2>/dev/null || true; done
-	rm -rf "$WORK"
-}
+cleanup() { teardown; rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# stop_all: TERM every process we started, at most 5 s to go, then KILL
+stop_all() {
+	local pid i
+	for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+	for pid in "${PIDS[@]}"; do
+		for ((i = 0; i < 50; i++)); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	PIDS=()
+}
 
 # nsx NS CMD... : CMD in NS, bpffs mounted (libxdp wants it); exec all along
 nsx() {
@@ -104,28 +112,42 @@ nsx() {
 # spawn NS LOG CMD... : CMD in NS in the background; its PID in SPID
 spawn() {
 	local ns=$1 log=$2; shift 2
-	nsx "$ns" "$@" >"$log" 2>&1 </dev/null &
+	# exec all the way down: $! is CMD's own PID, which we end by it
+	(exec ip netns exec "$ns" sh -c \
+		'mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf; exec "$@"' \
+		_ "$@") >"$log" 2>&1 </dev/null &
 	SPID=$!
 	PIDS+=("$SPID")
+}
+
+# forget PID: it has ended and was reaped; never signal its number again
+forget() {
+	local p keep=()
+	for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+	PIDS=("${keep[@]}")
 }
 
 alive() { kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]; }
 
 # wait_exit PID SEC : until PID is gone; after SEC, INT, then KILL; 1 then
 wait_exit() {
-	local pid=$1 sec=$2 i
+	local pid=$1 sec=$2 i rc=0
 	for ((i = 0; i < sec * 20; i++)); do
-		alive "$pid" || { wait "$pid" 2>/dev/null || true; return 0; }
+		alive "$pid" || break
 		sleep 0.05
 	done
-	kill -INT "$pid" 2>/dev/null || true
-	for ((i = 0; i < 100; i++)); do
-		alive "$pid" || { wait "$pid" 2>/dev/null || true; return 1; }
-		sleep 0.05
-	done
-	kill -KILL "$pid" 2>/dev/null || true
+	if alive "$pid"; then
+		rc=1
+		kill -INT "$pid" 2>/dev/null || true
+		for ((i = 0; i < 100; i++)); do
+			alive "$pid" || break
+			sleep 0.05
+		done
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
 	wait "$pid" 2>/dev/null || true
-	return 1
+	forget "$pid"
+	return $rc
 }
 
 wait_for() {
@@ -211,11 +233,9 @@ setup() {
 }
 
 teardown() {
-	local pid ns
-	for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+	local ns
+	stop_all
 	"$TESTBED" down "$TB" >/dev/null 2>&1 || true
-	for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-	PIDS=()
 	for ns in "$CT_A" "$CT_B"; do ip netns del "$ns" 2>/dev/null || true; done
 }
 
@@ -268,14 +288,14 @@ run_udp() {
 run_tcp() {
 	local txns=$1 rxns=$2 addr=$3 out=$4 pid
 	rm -f "$out.ready"
-	spawn "$rxns" "$out.rxlog" python3 "$STREAM" sink "$addr" 5201 --ready "$out.ready"
+	spawn "$rxns" "$out.rxlog" "$PY" "$STREAM" sink "$addr" 5201 --ready "$out.ready"
 	pid=$SPID
 	wait_for 10 test -e "$out.ready" || {
 		echo "tcp sink did not listen: $(head -1 "$out.rxlog")" >"$out.err"
 		wait_exit "$pid" 1 || true
 		return 1
 	}
-	if ! nsx "$txns" python3 "$STREAM" source "$addr" 5201 --duration "$DUR" \
+	if ! nsx "$txns" "$PY" "$STREAM" source "$addr" 5201 --duration "$DUR" \
 		>"$out.txlog" 2>&1; then
 		echo "tcp source: $(tail -1 "$out.txlog")" >"$out.err"
 		wait_exit "$pid" 1 || true
