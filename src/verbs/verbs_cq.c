@@ -22,15 +22,13 @@ cq_new(struct ibv_context *ctx, int cqe, void *cq_context,
 	struct vb_cq *q;
 	int err;
 
-	if (channel) {
-		vb_trace("create_cq: completion channels not there yet");
-		return vb_fail(EOPNOTSUPP);
-	}
 	q = calloc(1, sizeof(*q));
 	if (!q)
 		return vb_fail(ENOMEM);
+	/* liblagnic's CQ context is ours: its events name this struct */
 	vb_lock(c);
-	q->lcq = lagnic_create_cq(c->lc, cqe, cq_context);
+	q->lcq = lagnic_create_cq_ch(c->lc, cqe, q, channel ?
+	    vb_container_of(channel, struct vb_channel, ch)->lc : NULL);
 	vb_unlock(c);
 	if (!q->lcq) {
 		err = errno;
@@ -149,7 +147,7 @@ vb_cq_poll(struct ibv_cq *cq, int num, struct ibv_wc *wc)
 int
 vb_cq_req_notify(struct ibv_cq *cq, int solicited_only)
 {
-	return EOPNOTSUPP;	/* completion channels not there yet */
+	return lagnic_req_notify_cq(vb_cq(cq)->lcq, solicited_only);
 }
 
 /* ---- extended polling ---- */
@@ -283,28 +281,76 @@ vb_cq_ex_init(struct vb_cq *q)
 
 /* ---- completion channels ---- */
 
+static struct vb_channel *
+vch(struct ibv_comp_channel *ch)
+{
+	return vb_container_of(ch, struct vb_channel, ch);
+}
+
 struct ibv_comp_channel *
 ibv_create_comp_channel(struct ibv_context *ctx)
 {
-	vb_trace("create_comp_channel: not there yet");
-	return vb_fail(EOPNOTSUPP);
+	struct vb_context *c = vb_ctx(ctx);
+	struct vb_channel *v = calloc(1, sizeof(*v));
+	int err;
+
+	if (!v)
+		return vb_fail(ENOMEM);
+	vb_lock(c);
+	v->lc = lagnic_create_comp_channel(c->lc);
+	vb_unlock(c);
+	if (!v->lc) {
+		err = errno;
+		free(v);
+		return vb_fail(err);
+	}
+	v->ch.context = ctx;
+	v->ch.fd = lagnic_comp_channel_fd(v->lc);
+	return &v->ch;
 }
 
 int
 ibv_destroy_comp_channel(struct ibv_comp_channel *channel)
 {
-	return EINVAL;
+	struct vb_context *c = vb_ctx(channel->context);
+	struct vb_channel *v = vch(channel);
+	int err;
+
+	vb_lock(c);
+	err = lagnic_destroy_comp_channel(v->lc);
+	vb_unlock(c);
+	if (!err)
+		free(v);
+	return err;
 }
 
+/* Blocks unless the program made channel->fd non-blocking (EAGAIN). */
 int
 ibv_get_cq_event(struct ibv_comp_channel *channel, struct ibv_cq **cq,
     void **cq_context)
 {
-	errno = EOPNOTSUPP;
-	return -1;
+	struct lagnic_cq *lcq;
+	struct vb_cq *q;
+	void *ctx;
+	int err = lagnic_get_cq_event(vch(channel)->lc, &lcq, &ctx);
+
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	q = ctx;
+	*cq = ibv_cq_ex_to_cq(&q->cq);
+	if (cq_context)
+		*cq_context = q->cq.cq_context;
+	return 0;
 }
 
 void
 ibv_ack_cq_events(struct ibv_cq *cq, unsigned int nevents)
 {
+	lagnic_ack_cq_events(vb_cq(cq)->lcq, nevents);
+	pthread_mutex_lock(&cq->mutex);
+	cq->comp_events_completed += nevents;
+	pthread_cond_signal(&cq->cond);
+	pthread_mutex_unlock(&cq->mutex);
 }

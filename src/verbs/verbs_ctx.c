@@ -225,7 +225,9 @@ ibv_query_device(struct ibv_context *ctx, struct ibv_device_attr *a)
 	a->max_qp_init_rd_atom = (int)d->max_qp_init_rd_atom;
 	a->atomic_cap = IBV_ATOMIC_HCA;
 	a->max_ah = (int)d->max_qp;
-	a->max_srq = a->max_srq_wr = a->max_srq_sge = 0;	/* none */
+	a->max_srq = (int)d->max_srq;
+	a->max_srq_wr = (int)d->max_srq_wr;
+	a->max_srq_sge = (int)d->max_srq_sge;
 	a->max_pkeys = 1;
 	a->local_ca_ack_delay = 15;
 	a->phys_port_cnt = d->phys_port_cnt;

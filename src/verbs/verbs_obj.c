@@ -1,7 +1,5 @@
 /*
- * Objects other than QPs: PD, MR, AH, CQ (plain and extended),
- * completion channels, and the SRQ verbs (liblagnic has no SRQ: they
- * fail as verbs does for a device without one).
+ * Objects other than QPs and CQs: PD, MR, AH.
  */
 #include "verbs/verbs_priv.h"
 
@@ -277,33 +275,6 @@ ibv_attach_mcast(struct ibv_qp *qp, const union ibv_gid *gid, uint16_t lid)
 
 int
 ibv_detach_mcast(struct ibv_qp *qp, const union ibv_gid *gid, uint16_t lid)
-{
-	return EOPNOTSUPP;
-}
-
-/* ---- SRQ: none in liblagnic ---- */
-
-struct ibv_srq *
-ibv_create_srq(struct ibv_pd *pd, struct ibv_srq_init_attr *attr)
-{
-	vb_trace("create_srq: no SRQ in lagnic");
-	return vb_fail(EOPNOTSUPP);
-}
-
-int
-ibv_modify_srq(struct ibv_srq *srq, struct ibv_srq_attr *attr, int mask)
-{
-	return EOPNOTSUPP;
-}
-
-int
-ibv_query_srq(struct ibv_srq *srq, struct ibv_srq_attr *attr)
-{
-	return EOPNOTSUPP;
-}
-
-int
-ibv_destroy_srq(struct ibv_srq *srq)
 {
 	return EOPNOTSUPP;
 }

@@ -19,7 +19,6 @@ static_assert((int)ROCE_WR_ATOMIC_FETCH_AND_ADD ==
     (int)IBV_WR_ATOMIC_FETCH_AND_ADD &&
     (int)ROCE_SEND_INLINE == (int)IBV_SEND_INLINE, "wr opcodes and flags");
 
-#define VB_BATCH	16
 #define VB_SEND_FLAGS	(IBV_SEND_FENCE | IBV_SEND_SIGNALED | \
 	IBV_SEND_SOLICITED | IBV_SEND_INLINE)
 
@@ -93,6 +92,25 @@ vb_post_send(struct ibv_qp *qp, struct ibv_send_wr *wr,
 	return err;
 }
 
+/* Up to VB_BATCH receive WRs from *wr into r (linked), their sources
+ * in src; *wr moves past them. The number taken. */
+int
+vb_recv_batch(struct ibv_recv_wr **wr, struct roce_recv_wr *r,
+    struct ibv_recv_wr **src)
+{
+	int n = 0;
+
+	for (; *wr && n < VB_BATCH; *wr = (*wr)->next, n++) {
+		r[n] = (struct roce_recv_wr){ .wr_id = (*wr)->wr_id,
+		    .sg_list = (struct roce_sge *)(*wr)->sg_list,
+		    .num_sge = (*wr)->num_sge };
+		src[n] = *wr;
+		if (n)
+			r[n - 1].next = &r[n];
+	}
+	return n;
+}
+
 int
 vb_post_recv(struct ibv_qp *qp, struct ibv_recv_wr *wr,
     struct ibv_recv_wr **bad)
@@ -104,16 +122,7 @@ vb_post_recv(struct ibv_qp *qp, struct ibv_recv_wr *wr,
 
 	pthread_spin_lock(&q->rq_lock);
 	while (wr && !err) {
-		int n = 0;
-
-		for (; wr && n < VB_BATCH; wr = wr->next, n++) {
-			r[n] = (struct roce_recv_wr){ .wr_id = wr->wr_id,
-			    .sg_list = (struct roce_sge *)wr->sg_list,
-			    .num_sge = wr->num_sge };
-			src[n] = wr;
-			if (n)
-				r[n - 1].next = &r[n];
-		}
+		vb_recv_batch(&wr, r, src);
 		err = lagnic_post_recv(q->lq, r, &rbad);
 		if (err)
 			wr = src[rbad - r];
@@ -122,15 +131,6 @@ vb_post_recv(struct ibv_qp *qp, struct ibv_recv_wr *wr,
 	if (err && bad)
 		*bad = wr;
 	return err;
-}
-
-int
-vb_post_srq_recv(struct ibv_srq *srq, struct ibv_recv_wr *wr,
-    struct ibv_recv_wr **bad)
-{
-	if (bad)
-		*bad = wr;
-	return EOPNOTSUPP;
 }
 
 /* ---- ibv_wr_*: work requests gathered until wr_complete ---- */

@@ -90,6 +90,14 @@ struct vb_qp {
 };
 
 #define VB_MAX_SGE	8		/* roce's per WQE */
+#define VB_BATCH	16		/* WRs converted at a time */
+
+struct vb_srq {
+	struct ibv_srq srq;
+	struct lagnic_srq *ls;
+	pthread_spinlock_t lock;
+	struct ibv_srq_attr attr;
+};
 
 static inline struct vb_context *
 vb_ctx(struct ibv_context *c)
@@ -105,6 +113,8 @@ static inline struct vb_qp *vb_qp(struct ibv_qp *q)
 { return vb_container_of(q, struct vb_qp, qpx.qp_base); }
 static inline struct vb_ah *vb_ah(struct ibv_ah *a)
 { return vb_container_of(a, struct vb_ah, ah); }
+static inline struct vb_srq *vb_srq(struct ibv_srq *s)
+{ return vb_container_of(s, struct vb_srq, srq); }
 
 /* verbs_ctx.c */
 void vb_lock(struct vb_context *c);
@@ -134,6 +144,10 @@ int vb_post_send(struct ibv_qp *qp, struct ibv_send_wr *wr,
     struct ibv_send_wr **bad);
 int vb_post_recv(struct ibv_qp *qp, struct ibv_recv_wr *wr,
     struct ibv_recv_wr **bad);
+int vb_recv_batch(struct ibv_recv_wr **wr, struct roce_recv_wr *r,
+    struct ibv_recv_wr **src);
+
+/* verbs_srq.c */
 int vb_post_srq_recv(struct ibv_srq *srq, struct ibv_recv_wr *wr,
     struct ibv_recv_wr **bad);
 void vb_qp_ex_init(struct vb_qp *q, uint64_t send_ops);

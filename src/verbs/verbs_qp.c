@@ -46,10 +46,6 @@ cap_from_roce(const struct roce_qp_cap *r, struct ibv_qp_cap *a)
 static int
 init_check(const struct ibv_qp_init_attr_ex *a)
 {
-	if (a->srq) {
-		vb_trace("create_qp: no SRQ in lagnic");
-		return EOPNOTSUPP;
-	}
 	if (a->qp_type != IBV_QPT_RC && a->qp_type != IBV_QPT_UD) {
 		vb_trace("create_qp: QP type %d not supported", a->qp_type);
 		return EOPNOTSUPP;
@@ -71,6 +67,7 @@ qp_new(struct ibv_context *ctx, struct ibv_pd *pd,
 		.sq_sig_all = a->sq_sig_all, .lane = ROCE_LANE_AUTO,
 		.send_cq = vb_cq(a->send_cq)->lcq,
 		.recv_cq = vb_cq(a->recv_cq)->lcq,
+		.srq = a->srq ? vb_srq(a->srq)->ls : NULL,
 	};
 	struct vb_qp *q;
 	struct ibv_qp *qp;
@@ -102,6 +99,7 @@ qp_new(struct ibv_context *ctx, struct ibv_pd *pd,
 	qp->pd = pd;
 	qp->send_cq = a->send_cq;
 	qp->recv_cq = a->recv_cq;
+	qp->srq = a->srq;
 	qp->qp_num = lagnic_qp_num(q->lq);
 	qp->state = IBV_QPS_RESET;
 	qp->qp_type = a->qp_type;
@@ -262,6 +260,7 @@ ibv_query_qp(struct ibv_qp *qp, struct ibv_qp_attr *attr, int mask,
 		init->qp_context = qp->qp_context;
 		init->send_cq = qp->send_cq;
 		init->recv_cq = qp->recv_cq;
+		init->srq = qp->srq;
 		init->cap = q->cap;
 		init->qp_type = qp->qp_type;
 		init->sq_sig_all = q->sq_sig_all;
