@@ -2,7 +2,8 @@
 # Unmodified verbs programs (Debian's ibverbs-utils and perftest) on
 # lagnic's drop-in libibverbs.so.1, through lagnic-run, between two
 # lagnicd hosts over a LAG of two veth links (active-backup): the device
-# as ibv_devices/ibv_devinfo see it; RC and UD pingpong; perftest's
+# as ibv_devices/ibv_devinfo see it; RC, UD and SRQ pingpong, polling and on
+# completion channels; perftest's
 # bandwidth, latency and atomic tests, each side's output checked; the
 # extended verbs and the refusals (verbs_ex.c); then
 # the active member cut in the middle of a run, which still ends well.
@@ -23,7 +24,7 @@ VERBS_EX=${VERBS_EX:-$BUILD/tests/netns/verbs_ex}
 [ -x "$VERBS_EX" ] || fail "no $VERBS_EX"
 [ -e "$(dirname "$RUN")/libibverbs.so.1" ] ||
 	fail "no libibverbs.so.1 beside $RUN"
-for p in ibv_devices ibv_devinfo ibv_rc_pingpong ibv_ud_pingpong \
+for p in ibv_devices ibv_devinfo ibv_rc_pingpong ibv_ud_pingpong ibv_srq_pingpong \
 	ib_write_bw ib_read_bw ib_send_bw ib_write_lat ib_send_lat ib_atomic_bw; do
 	command -v "$p" >/dev/null ||
 		fail "no $p (scripts/install-deps.sh: ibverbs-utils perftest)"
@@ -59,7 +60,8 @@ expect() {
 # A perftest result row: #bytes #iterations then figures.
 S='[[:space:]]+'
 BW_ROW="^ *[0-9]+$S[0-9]+$S[0-9.]+$S[0-9.]+$S[0-9.]+[[:space:]]*\$"
-LAT_ROW="^ *[0-9]+$S[0-9]+$S[0-9.]+$S[0-9.]+$S[0-9.]+$S[0-9.]+$S[0-9.]+"
+# (bytes, iterations, t_min, t_max, ...: t_stdev may read -nan)
+LAT_ROW="^ *[0-9]+$S[0-9]+$S[0-9.]+$S[0-9.]+$S[0-9.]+$S"
 PP_BW='^[0-9]+ bytes in [0-9.]+ seconds = [0-9.]+ Mbit/sec$'
 PP_LAT='^[0-9]+ iters in [0-9.]+ seconds = [0-9.]+ usec/iter$'
 
@@ -140,6 +142,22 @@ for t in ibv_rc_pingpong ibv_ud_pingpong; do
 	note "$t: $(grep -E "$PP_LAT" "$LOGDIR/$t.client")"
 done
 
+# RC on a shared receive queue (16 QPs on one SRQ)
+pair ibv_srq_pingpong 18515 ibv_srq_pingpong -g 0 -n 100
+for side in server client; do
+	expect ibv_srq_pingpong "$side" "$PP_BW"
+	expect ibv_srq_pingpong "$side" "$PP_LAT"
+done
+note "ibv_srq_pingpong: $(grep -E "$PP_LAT" "$LOGDIR/ibv_srq_pingpong.client")"
+
+# The same, waiting on completion channels (-e: ibv_req_notify_cq,
+# ibv_get_cq_event, ibv_ack_cq_events)
+for t in ibv_rc_pingpong ibv_ud_pingpong; do
+	pair "$t-e" 18515 "$t" -g 0 -n 100 -e
+	for side in server client; do expect "$t-e" "$side" "$PP_LAT"; done
+	note "$t -e: $(grep -E "$PP_LAT" "$LOGDIR/$t-e.client")"
+done
+
 # perftest
 perftest ib_write_bw "$BW_ROW" -n 1000
 perftest ib_read_bw "$BW_ROW" -n 1000
@@ -147,9 +165,16 @@ perftest ib_send_bw "$BW_ROW" -n 1000
 perftest ib_atomic_bw "$BW_ROW" -n 1000
 perftest ib_write_lat "$LAT_ROW" -n 200
 perftest ib_send_lat "$LAT_ROW" -n 200
+# perftest on completion channels (-e): ib_send_bw, ib_send_lat
+pair send_bw_e 18515 ib_send_bw -d lagnic0 -x 0 -n 1000 -e
+for side in server client; do expect send_bw_e "$side" "$BW_ROW"; done
+pair send_lat_e 18515 ib_send_lat -d lagnic0 -x 0 -n 200 -e
+for side in server client; do expect send_lat_e "$side" "$LAT_ROW"; done
+note "ib_send_bw -e, ib_send_lat -e: ok"
 
 # The extended verbs (ibv_create_cq_ex, ibv_create_qp_ex, ibv_wr_*) and
-# what lagnic refuses (SRQ, UC, MW, an iova, LOCAL_INV, resize_cq)
+# an SRQ; what lagnic refuses (SRQ limit, UC, MW, an iova, LOCAL_INV,
+# resize_cq)
 pair verbs_ex 18516 "$VERBS_EX" -g 0
 for side in server client; do expect verbs_ex "$side" '^verbs_ex: ok$'; done
 note "verbs_ex: ok"

@@ -3,7 +3,7 @@
  * pingpongs do not use here, built against the system's libibverbs and
  * run on lagnic's through lagnic-run: ibv_create_cq_ex and its polling,
  * ibv_create_qp_ex with the ibv_wr_* API (RDMA WRITE, then SEND with
- * immediate), ibv_query_qp, and the calls lagnic refuses, each with the
+ * immediate), ibv_query_qp, an SRQ, and the calls lagnic refuses, each with the
  * error verbs programs expect. The client writes a pattern and sends; the
  * server checks both. Exit status 0 and "verbs_ex: ok" when all held.
  */
@@ -71,13 +71,22 @@ static void
 refusals(struct ibv_pd *pd, struct ibv_cq *cq,
     struct ibv_qp *qp, void *buf)
 {
-	struct ibv_srq_init_attr sa = { .attr = { .max_wr = 1, .max_sge = 1 } };
+	struct ibv_srq_init_attr sa = { .attr = { .max_wr = 1, .max_sge = 1,
+	    .srq_limit = 1 } };
+	struct ibv_srq *srq;
 	struct ibv_qp_init_attr ua = { .send_cq = cq, .recv_cq = cq,
 	    .qp_type = IBV_QPT_UC, .cap = { 1, 1, 1, 1, 0 } };
 	struct ibv_send_wr wr = { .opcode = IBV_WR_LOCAL_INV }, *bad = NULL;
 
 	errno = 0;
-	check(!ibv_create_srq(pd, &sa) && errno == EOPNOTSUPP, "SRQ refused");
+	check(!ibv_create_srq(pd, &sa) && errno == EOPNOTSUPP,
+	    "SRQ limit refused");
+	sa.attr.srq_limit = 0;
+	srq = ibv_create_srq(pd, &sa);
+	check(srq && sa.attr.max_wr >= 1, "SRQ");
+	check(ibv_modify_srq(srq, &sa.attr, IBV_SRQ_LIMIT) == EOPNOTSUPP,
+	    "SRQ limit refused");
+	check(!ibv_destroy_srq(srq), "destroy SRQ");
 	errno = 0;
 	check(!ibv_create_qp(pd, &ua) && errno == EOPNOTSUPP, "UC refused");
 	errno = 0;
