@@ -208,6 +208,19 @@ ibv_destroy_ah(struct ibv_ah *ah)
 	return err;
 }
 
+/* Our GID equal to gid (the address a datagram came to): its index. */
+static int
+sgid_index_of(struct ibv_context *ctx, const union ibv_gid *gid)
+{
+	union ibv_gid g;
+
+	for (uint32_t i = 0; i < vb_ctx(ctx)->port.gid_tbl_len; i++)
+		if (!ibv_query_gid(ctx, VB_PORT, (int)i, &g) &&
+		    !memcmp(&g, gid, sizeof(g)))
+			return (int)i;
+	return -1;
+}
+
 /* The sender from a UD receive's GRH: for RoCEv2 over IPv4 the 40 bytes
  * hold 20 of zeros and the IPv4 header, over IPv6 the IPv6 header. */
 int
@@ -215,29 +228,35 @@ ibv_init_ah_from_wc(struct ibv_context *ctx, uint8_t port_num,
     struct ibv_wc *wc, struct ibv_grh *grh, struct ibv_ah_attr *ah_attr)
 {
 	const uint8_t *g = (const uint8_t *)grh;
-	union ibv_gid src = { 0 };
+	union ibv_gid src = { 0 }, dst = { 0 };
 	uint8_t tclass;
+	int sgid;
 
 	if (!(wc->wc_flags & IBV_WC_GRH) || port_num != VB_PORT)
 		return -1;
 	if ((g[20] >> 4) == 4) {
-		src.raw[10] = src.raw[11] = 0xff;
+		src.raw[10] = src.raw[11] = dst.raw[10] = dst.raw[11] = 0xff;
 		memcpy(&src.raw[12], g + 20 + 12, 4);
+		memcpy(&dst.raw[12], g + 20 + 16, 4);
 		tclass = g[21];
 	} else if ((g[0] >> 4) == 6) {
 		memcpy(src.raw, g + 8, 16);
+		memcpy(dst.raw, g + 24, 16);
 		tclass = (uint8_t)(((g[0] & 0xf) << 4) | (g[1] >> 4));
 	} else {
 		return -1;
 	}
+	sgid = sgid_index_of(ctx, &dst);
+	if (sgid < 0)
+		return -1;
 	memset(ah_attr, 0, sizeof(*ah_attr));
 	ah_attr->grh.dgid = src;
+	ah_attr->grh.sgid_index = (uint8_t)sgid;
 	ah_attr->grh.hop_limit = 0xff;
 	ah_attr->grh.traffic_class = tclass;
 	ah_attr->is_global = 1;
 	ah_attr->sl = wc->sl;
 	ah_attr->port_num = port_num;
-	/* sgid_index 0: lagnic picks the source by the destination's family */
 	return 0;
 }
 
