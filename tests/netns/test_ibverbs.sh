@@ -165,6 +165,12 @@ perftest ib_send_bw "$BW_ROW" -n 1000
 perftest ib_atomic_bw "$BW_ROW" -n 1000
 perftest ib_write_lat "$LAT_ROW" -n 200
 perftest ib_send_lat "$LAT_ROW" -n 200
+# perftest over UD (-c UD): ib_send_bw, ib_send_lat
+pair send_bw_ud 18515 ib_send_bw -d lagnic0 -x 0 -n 1000 -c UD
+for side in server client; do expect send_bw_ud "$side" "$BW_ROW"; done
+pair send_lat_ud 18515 ib_send_lat -d lagnic0 -x 0 -n 200 -c UD
+for side in server client; do expect send_lat_ud "$side" "$LAT_ROW"; done
+note "ib_send_bw -c UD, ib_send_lat -c UD: ok"
 # perftest on completion channels (-e): ib_send_bw, ib_send_lat
 pair send_bw_e 18515 ib_send_bw -d lagnic0 -x 0 -n 1000 -e
 for side in server client; do expect send_bw_e "$side" "$BW_ROW"; done

@@ -3,7 +3,8 @@
  * pingpongs do not use here, built against the system's libibverbs and
  * run on lagnic's through lagnic-run: ibv_create_cq_ex and its polling,
  * ibv_create_qp_ex with the ibv_wr_* API (RDMA WRITE, then SEND with
- * immediate), ibv_query_qp, an SRQ, and the calls lagnic refuses, each with the
+ * immediate), ibv_query_qp, an SRQ, a UD echo answered through
+ * ibv_create_ah_from_wc, and the calls lagnic refuses, each with the
  * error verbs programs expect. The client writes a pattern and sends; the
  * server checks both. Exit status 0 and "verbs_ex: ok" when all held.
  */
@@ -152,6 +153,93 @@ connect_qp(struct ibv_qp *qp, const struct info *peer, int gidx)
 	    IBV_QP_MAX_QP_RD_ATOMIC), "RTS");
 }
 
+/* One completion through ibv_poll_cq (the same CQ, the plain way). */
+static void
+poll_wc(struct ibv_cq *cq, struct ibv_wc *wc)
+{
+	int n;
+
+	while ((n = ibv_poll_cq(cq, 1, wc)) == 0)
+		;
+	check(n == 1 && wc->status == IBV_WC_SUCCESS, "UD completion");
+}
+
+static struct ibv_qp *
+ud_qp(struct ibv_pd *pd, struct ibv_cq *cq)
+{
+	struct ibv_qp_init_attr ia = { .send_cq = cq, .recv_cq = cq,
+	    .qp_type = IBV_QPT_UD, .cap = { 2, 2, 1, 1, 0 } };
+	struct ibv_qp_attr a = { .qp_state = IBV_QPS_INIT, .port_num = 1,
+	    .qkey = 0x11111111 };
+	struct ibv_qp *qp = ibv_create_qp(pd, &ia);
+
+	check(qp != NULL, "UD QP");
+	check(!ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_PKEY_INDEX |
+	    IBV_QP_PORT | IBV_QP_QKEY), "UD INIT");
+	a.qp_state = IBV_QPS_RTR;
+	check(!ibv_modify_qp(qp, &a, IBV_QP_STATE), "UD RTR");
+	a.qp_state = IBV_QPS_RTS;
+	check(!ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_SQ_PSN), "UD RTS");
+	return qp;
+}
+
+static void
+ud_send(struct ibv_qp *qp, struct ibv_ah *ah, uint32_t qpn, void *p,
+    uint32_t lkey)
+{
+	struct ibv_sge s = { (uintptr_t)p, 16, lkey };
+	struct ibv_send_wr w = { .wr_id = 9, .sg_list = &s, .num_sge = 1,
+	    .opcode = IBV_WR_SEND, .send_flags = IBV_SEND_SIGNALED }, *bad;
+
+	w.wr.ud.ah = ah;
+	w.wr.ud.remote_qpn = qpn;
+	w.wr.ud.remote_qkey = 0x11111111;
+	check(!ibv_post_send(qp, &w, &bad), "UD post_send");
+}
+
+/* A datagram to the peer and its answer, the answer's AH made from the
+ * received GRH (ibv_create_ah_from_wc). rx: 40 + 16 bytes, tx: 16. */
+static void
+ud_echo(int fd, struct ibv_pd *pd, struct ibv_cq *cq, struct ibv_mr *mr,
+    uint8_t *rx, uint8_t *tx, const char *server, const struct info *peer0)
+{
+	struct ibv_qp *qp = ud_qp(pd, cq);
+	struct ibv_sge s = { (uintptr_t)rx, 40 + 16, mr->lkey };
+	struct ibv_recv_wr rw = { .wr_id = 8, .sg_list = &s, .num_sge = 1 };
+	struct ibv_recv_wr *rbad;
+	struct info me = { .qpn = qp->qp_num }, peer;
+	struct ibv_wc wc;
+	struct ibv_ah *ah;
+
+	check(!ibv_post_recv(qp, &rw, &rbad), "UD post_recv");
+	xchg(fd, &me, &peer);
+	memcpy(tx, "lagnic ud echo!", 16);
+	if (server) {		/* ask, then take the answer */
+		struct ibv_ah_attr aa = { .is_global = 1, .port_num = 1,
+		    .grh = { .hop_limit = 64 } };
+
+		memcpy(aa.grh.dgid.raw, peer0->gid, 16);
+		ah = ibv_create_ah(pd, &aa);
+		check(ah != NULL, "create_ah");
+		ud_send(qp, ah, peer.qpn, tx, mr->lkey);
+		poll_wc(cq, &wc);
+		poll_wc(cq, &wc);
+		check(wc.opcode == IBV_WC_RECV && wc.byte_len == 40 + 16 &&
+		    !memcmp(rx + 40, tx, 16), "UD answer");
+	} else {		/* answer whoever asked */
+		poll_wc(cq, &wc);
+		check(wc.opcode == IBV_WC_RECV && wc.wc_flags & IBV_WC_GRH &&
+		    wc.src_qp == peer.qpn && !memcmp(rx + 40, tx, 16),
+		    "UD question");
+		ah = ibv_create_ah_from_wc(pd, &wc, (struct ibv_grh *)rx, 1);
+		check(ah != NULL, "create_ah_from_wc");
+		ud_send(qp, ah, wc.src_qp, tx, mr->lkey);
+		poll_wc(cq, &wc);
+	}
+	xchg(fd, &me, &peer);
+	check(!ibv_destroy_ah(ah) && !ibv_destroy_qp(qp), "UD teardown");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -247,6 +335,8 @@ main(int argc, char **argv)
 			check(buf[i] == (uint8_t)(i * 7 + 1), "written data");
 	}
 	xchg(fd, &me, &peer);		/* done */
+	ud_echo(fd, pd, ibv_cq_ex_to_cq(cq), mr, buf + LEN + 64,
+	    buf + LEN + 256, server, &peer);
 	check(!ibv_destroy_qp(qp), "destroy_qp");
 	check(!ibv_destroy_cq(ibv_cq_ex_to_cq(cq)), "destroy_cq");
 	check(!ibv_dereg_mr(mr), "dereg_mr");
