@@ -13,6 +13,7 @@ TESTBED=$RB_ROOT/scripts/testbed.sh
 LAGNICD=${LAGNICD:-$BUILD/lagnicd}
 LAGNICCTL=${LAGNICCTL:-$BUILD/src/cli/lagnicctl}
 PERF=${LAGNIC_PERF:-$BUILD/src/tools/lagnic-perf}
+# shellcheck disable=SC2034 # rdma_bw.sh's baseline
 PORTPERF=$BUILD/src/tools/lagnic-portperf
 BACKEND=${BACKEND:-afpacket}
 RB_ADDR0=10.77.0.1 RB_ADDR1=10.77.0.2
@@ -60,7 +61,8 @@ rb_testbed_new() {
 }
 
 # rb_lag_up MODE: a fresh testbed, lagnicd in h0 and h1 (BACKEND, MODE,
-# miimon 100, layer3+4), lag0 up with RB_ADDR0/1, ping through it
+# miimon 100, layer3+4; h0's PID in RB_LAGNICD_H0), lag0 up with
+# RB_ADDR0/1, ping through it
 rb_lag_up() {
 	local mode=$1 h a
 	rb_testbed_new
@@ -69,7 +71,8 @@ rb_lag_up() {
 			-s "$RB_WORK/$h.sock" -r "$RB_WORK/$h.rdma" -b "$BACKEND" \
 			-o "mode=$mode" -o miimon=100 -o xmit_hash_policy=layer3+4 \
 			-p eth0 -p eth1
-		eval "RB_LAGNICD_$h=\$PP_PID"
+		# shellcheck disable=SC2034 # rdma_mem.sh reads it
+		if [ "$h" = h0 ]; then RB_LAGNICD_H0=$PP_PID; fi
 	done
 	for h in h0 h1; do
 		a=$RB_ADDR0; [ "$h" = h1 ] && a=$RB_ADDR1

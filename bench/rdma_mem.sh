@@ -12,7 +12,7 @@
 #   one lagnic-perf client (h0) and server (h1) with 1 QP, one write,
 #   kept open (-H): c1, d1 (the client, lagnicd);
 #   the same with N QPs, N writes (one on each QP), kept open: cN, dN;
-#   d_after: lagnicd once that client has gone.
+#   d_after: lagnicd 1 s and 10 s after that client has gone.
 # Figures from /proc/PID/status (VmRSS, RssAnon, RssShmem) and
 # /proc/PID/smaps_rollup (Pss: shared pages split between their users;
 # the QP rings are memfd pages shared by lagnicd and the client).
@@ -47,7 +47,7 @@ hold_run() {
 		echo "failed: $(grep -v '^{' "$RB_WORK/$tag.cli" | tail -1)" >"$RB_WORK/$tag.mem"
 		return 1
 	fi
-	echo "$(mem "$RB_CLI")|$(mem "$RB_LAGNICD_h0")" >"$RB_WORK/$tag.mem"
+	echo "$(mem "$RB_CLI")|$(mem "$RB_LAGNICD_H0")" >"$RB_WORK/$tag.mem"
 	kill -INT "$RB_SRV" "$RB_CLI" 2>/dev/null || true
 	rb_perf_wait 120 || true
 }
@@ -60,18 +60,20 @@ per_qp() {
 }
 
 one_count() {
-	local n=$1 d0 r1 rn after ctxs
+	local n=$1 d0 r1 rn after after10 ctxs
 	rb_lag_up balance-xor
 	sleep 1
-	d0=$(mem "$RB_LAGNICD_h0")
+	d0=$(mem "$RB_LAGNICD_H0")
 	hold_run q1 1 && hold_run "q$n" "$n" ||
 		{ echo "$n: $(cat "$RB_WORK"/q*.mem | grep failed)"; return; }
 	r1=$(cat "$RB_WORK/q1.mem")
 	rn=$(cat "$RB_WORK/q$n.mem")
 	sleep 1
-	after=$(mem "$RB_LAGNICD_h0")
+	after=$(mem "$RB_LAGNICD_H0")
+	sleep 9
+	after10=$(mem "$RB_LAGNICD_H0")
 	ctxs=$(pp_json "$RB_WORK/q$n.cli" | jq -r '.contexts')
-	echo "N=$n ($ctxs contexts): lagnicd d0 [$d0] d1 [${r1#*|}] dN [${rn#*|}] after [$after];" \
+	echo "N=$n ($ctxs contexts): lagnicd d0 [$d0] d1 [${r1#*|}] dN [${rn#*|}] after 1 s [$after], 10 s [$after10];" \
 		"client c1 [${r1%|*}] cN [${rn%|*}] (KiB: VmRSS RssAnon RssShmem Pss)"
 	printf '%-8s %6s  lagnicd B/QP %s  client B/QP %s\n' "$n" "$ctxs" \
 		"$(per_qp "$d0" "${rn#*|}" "$n")" "$(per_qp "${r1%|*}" "${rn%|*}" $((n - 1)))"
