@@ -22,7 +22,7 @@ OVS=$PEERS/ovs-lacp-switch.sh
 NVF=8			# VFs 0..7 untagged; VF 8 in VLAN 10, VF 9 in VLAN 20
 CTS=()
 
-# lagnicd goes first (its TAPs go with it), then the containers
+# the switch, then lagnicd (its TAPs go with it), then the containers
 hosts_cleanup() {
 	local rc=$? ns
 	[ -x "$OVS" ] && "$OVS" "$TB-sw" - - stop >/dev/null 2>&1 || true
@@ -48,8 +48,8 @@ ofport() { "$OVS" "$TB-sw" - - ctl get interface "$1" ofport; }
 ct() { echo "$TB-$1c$2"; }		# ct HOST VF: VF's container
 inct() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 vf_mac() { printf '02:aa:00:00:%02x:%02x\n' "${1#h}" $((0x10 + $2)); }
-# untagged VFs: VF i of h0 and of h1 differ in the XOR of their addresses,
-# which is what layer3+4 hashes for ICMP
+# untagged VFs; layer3+4 hashes ICMP by the XOR of the two addresses, and
+# it differs between the 8 pairs (10+i with 50+i gave one XOR for most i)
 vf_ip() {
 	if [ "$1" = h0 ]; then echo "10.89.0.$((16 + $2))"
 	else echo "10.89.0.$((64 + 2 * $2))"; fi
