@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,10 +210,20 @@ nic_monitor_open(struct nic *nic, struct nic_err *err)
 	return 0;
 }
 
-/* A member's port is readable: the poller will take its frames. */
+/*
+ * A member's port is readable: the poller will take its frames. A socket
+ * error (ENETDOWN when its link goes down) is taken here: the ring
+ * backends never recv(), so it would stay pending and wake the loop at
+ * once, every round, for as long as the link stays down.
+ */
 static void
 nic_port_ready(struct loop *loop, int fd, uint32_t events, void *arg)
 {
+	int soerr;
+	socklen_t n = sizeof(soerr);
+
+	if (events & EPOLLERR)
+		(void)getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &n);
 }
 
 static bool

@@ -73,6 +73,8 @@ for mode in $MODES; do
 	tcp_check 2000000
 	tcp_cut_midstream 10.77.0.2 eth0
 	ping_once "after eth0 was cut"
+	# a member's link down must not keep waking the loop
+	assert_idle h0
 	inns h0 ip link set eth1 down
 	wait_for 5 inns h0 sh -c "ip -br link show lag0 | grep -vq LOWER_UP" ||
 		fail "$mode: lag0 kept carrier with every link down"
