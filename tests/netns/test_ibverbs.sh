@@ -195,6 +195,19 @@ for t in ib_write_bw ib_read_bw; do
 		"$LOGDIR/$t-cut.client" | tr -s ' \t' ' ')"
 done
 
+# SENDs through a cut: a stream, and a ping-pong (ib_send_lat: each side
+# waits for the other's SEND; a QP the cut left behind would stall it)
+ANY_ROW="^ *[0-9]+$S[0-9]+$S[0-9.]+"
+for t in ib_send_bw ib_send_lat; do
+	cut "$t-cut" 18515 "$t" -d lagnic0 -x 0 -u 18 -D 6
+	for side in server client; do
+		expect "$t-cut" "$side" '#bytes'
+		expect "$t-cut" "$side" "$ANY_ROW"
+	done
+	note "$t -D 6 through the cut: $(grep -E "$ANY_ROW" \
+		"$LOGDIR/$t-cut.client" | tr -s ' \t' ' ')"
+done
+
 ctl h0 -j rdma >"$LOGDIR/rdma.json"
 python3 - "$LOGDIR/rdma.json" <<'PY' || fail "lagnicctl rdma: $(cat "$LOGDIR/rdma.json")"
 import json, sys
