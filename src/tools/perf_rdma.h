@@ -38,6 +38,13 @@ struct rperf_opts {
 	bool check, json;
 };
 
+/* Receives kept posted on a QP that may have cap sends in flight: deeper
+ * than cap, so that a receiver reaping late is not sent an RNR NAK
+ * (perftest keeps hundreds posted). */
+#define RPERF_RECV_DEPTH(cap)	(4 * (cap) + 4)
+/* QPs on one context at most: lagnicd's per-connection limit. */
+#define RPERF_QPS_PER_CTX	256
+
 /* What each side tells the other, per QP. */
 struct rperf_peer {
 	uint32_t qpn, rkey;

@@ -40,6 +40,21 @@ our_ipv4(struct lagnic_context *ctx, uint32_t *addr)
 	return -1;
 }
 
+/* Room for every send in flight and every receive posted on the
+ * context's QPs, as far as the device goes. */
+static uint32_t
+cq_size(struct rperf_ctx *c, const struct rperf_opts *o)
+{
+	uint32_t cap = (o->depth + o->nqp - 1) / o->nqp;
+	uint32_t nqp = o->nqp < RPERF_QPS_PER_CTX ? o->nqp : RPERF_QPS_PER_CTX;
+	uint64_t n = 2ull * o->depth + 2 + (uint64_t)nqp * RPERF_RECV_DEPTH(cap);
+	struct roce_device_attr da;
+
+	if (lagnic_query_device(c->ctx, &da) == 0 && n > (uint64_t)da.max_cqe)
+		n = (uint64_t)da.max_cqe;
+	return (uint32_t)n;
+}
+
 /* A context with its PD, CQ (room for every WR in flight), buffer, MR. */
 static void
 ctx_open(struct rperf_ctx *c, const struct rperf_opts *o)
@@ -53,7 +68,7 @@ ctx_open(struct rperf_ctx *c, const struct rperf_opts *o)
 	if (!c->pd || !c->buf)
 		rperf_die("pd/buffer", errno);
 	c->mr = lagnic_reg_mr(c->pd, c->buf, c->len, ROCE_ACCESS_ALL);
-	c->cq = lagnic_create_cq(c->ctx, (int)(2 * o->depth + 2), NULL);
+	c->cq = lagnic_create_cq(c->ctx, (int)cq_size(c, o), NULL);
 	if (!c->mr || !c->cq)
 		rperf_die("mr/cq", errno);
 }
@@ -64,7 +79,8 @@ qp_create(struct rperf_ctx *c, uint32_t cap)
 	struct lagnic_qp_init_attr init = {
 		.qp_type = ROCE_QPT_RC, .lane = ROCE_LANE_AUTO,
 		.send_cq = c->cq, .recv_cq = c->cq,
-		.cap = { .max_send_wr = cap + 1, .max_recv_wr = cap + 1,
+		.cap = { .max_send_wr = cap + 1,
+		    .max_recv_wr = RPERF_RECV_DEPTH(cap),
 		    .max_send_sge = 1, .max_recv_sge = 1 },
 	};
 

@@ -241,12 +241,12 @@ rperf_run_client(struct rperf *r, int tcp)
 	return ok ? 0 : 1;
 }
 
-/* Receives for the sends to come: a QP's cap and one. */
+/* Receives for the sends to come: RPERF_RECV_DEPTH on each QP. */
 static void
 post_recvs(struct rperf *r)
 {
 	for (unsigned i = 0; i < r->nqp; i++)
-		for (uint32_t k = 0; k <= r->qps[i].cap; k++)
+		for (uint32_t k = 0; k < RPERF_RECV_DEPTH(r->qps[i].cap); k++)
 			post_recv(r, i);
 }
 
