@@ -97,9 +97,11 @@ main(int argc, char **argv)
 	/* both sides' QPs ready before the first message */
 	rperf_xfer(tcp, &sync, 1, true);
 	rperf_xfer(tcp, &sync, 1, false);
-	rc = o.server ? rperf_run_client(&r, tcp) : rperf_run_server(&r, tcp);
+	rc = o.bidir ? rperf_run_bidir(&r, tcp) : o.server ?
+	    rperf_run_client(&r, tcp) : rperf_run_server(&r, tcp);
 	close(tcp);
-	if (o.gap_log && o.server && rperf_gaps_write(&r.gaps, o.gap_log))
+	if (o.gap_log && (o.server || o.bidir) &&
+	    rperf_gaps_write(&r.gaps, o.gap_log))
 		rc = rc ? rc : 2;
 	hold(&r);
 	rperf_gaps_fini(&r.gaps);

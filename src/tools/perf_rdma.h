@@ -12,6 +12,11 @@
  * one with ENOMEM, then on a new context (its own PD, CQ, buffer, MR). The
  * work requests of a run go round-robin over the QPs, at most DEPTH in
  * flight in all, at most ceil(DEPTH / N) on one QP.
+ *
+ * Buffers: the first half is the source (the pattern, also what a READ
+ * reads), the second half the target (WRITEs, SENDs and READs land
+ * there, zero before): finding the pattern there proves it came. With -b
+ * both sides stream to each other at once and both check.
  */
 #ifndef LAGNIC_TOOLS_PERF_RDMA_H
 #define LAGNIC_TOOLS_PERF_RDMA_H
@@ -36,6 +41,7 @@ struct rperf_opts {
 	int port;
 	const char *ifname, *sock, *server, *gap_log;
 	bool check, json;
+	bool bidir;			/* -b: both sides stream at once */
 };
 
 /* Receives kept posted on a QP that may have cap sends in flight: deeper
@@ -124,5 +130,6 @@ void rperf_gaps_fini(struct rperf_gaps *g);
 void rperf_prepare(struct rperf *r);
 int rperf_run_client(struct rperf *r, int tcp);
 int rperf_run_server(struct rperf *r, int tcp);
+int rperf_run_bidir(struct rperf *r, int tcp);
 
 #endif

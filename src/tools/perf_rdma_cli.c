@@ -10,7 +10,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: lagnic-perf [-t write|send|read] [-s SIZE] "
 	    "[-n ITERS | -D SEC] [-d DEPTH] [-q QPS] [-p PORT] [-i IF] "
-	    "[-r SOCKET] [-g FILE] [-G US] [-H SEC] [-c] [-j] "
+	    "[-r SOCKET] [-g FILE] [-G US] [-H SEC] [-b] [-c] [-j] "
 	    "server | client ADDR\n");
 	exit(2);
 }
@@ -55,6 +55,7 @@ parse_opt(int c, struct rperf_opts *o)
 	case 'g': o->gap_log = optarg; break;
 	case 'G': o->gap_min_us = num(optarg, 1, UINT32_MAX); break;
 	case 'H': o->hold_s = num(optarg, 0, 86400); break;
+	case 'b': o->bidir = true; break;
 	case 'c': o->check = true; break;
 	case 'j': o->json = true; break;
 	default: usage();
@@ -69,7 +70,7 @@ rperf_parse(int argc, char **argv, struct rperf_opts *o)
 	*o = (struct rperf_opts){ .op = ROCE_WR_RDMA_WRITE, .size = 65536,
 	    .iters = 1000, .depth = 16, .nqp = 1, .port = 18515,
 	    .ifname = "lag0", .gap_min_us = RPERF_GAP_MIN_US };
-	while ((c = getopt(argc, argv, "t:s:n:D:d:q:p:i:r:g:G:H:cj")) != -1)
+	while ((c = getopt(argc, argv, "t:s:n:D:d:q:p:i:r:g:G:H:bcj")) != -1)
 		parse_opt(c, o);
 	if (optind < argc && !strcmp(argv[optind], "client") &&
 	    optind + 1 < argc)

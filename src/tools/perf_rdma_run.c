@@ -57,7 +57,7 @@ static void
 post_recv(struct rperf *r, unsigned qi)
 {
 	struct rperf_qp *q = &r->qps[qi];
-	struct roce_sge sge = { .addr = (uintptr_t)q->c->buf,
+	struct roce_sge sge = { .addr = (uintptr_t)q->c->buf + r->o->size,
 	    .length = r->o->size, .lkey = q->c->mr->lkey };
 	struct roce_recv_wr wr = { .wr_id = qi, .sg_list = &sge,
 	    .num_sge = 1 }, *bad;
@@ -96,7 +96,9 @@ post_op(struct rperf *r)
 	struct roce_send_wr wr = { .wr_id = qi, .sg_list = &sge, .num_sge = 1,
 	    .opcode = o->op, .send_flags = ROCE_SEND_SIGNALED }, *bad;
 
-	wr.wr.rdma.remote_addr = q->peer.va;
+	/* WRITEs into the peer's target half, READs from its source */
+	wr.wr.rdma.remote_addr = q->peer.va +
+	    (o->op == ROCE_WR_RDMA_WRITE ? o->size : 0);
 	wr.wr.rdma.rkey = q->peer.rkey;
 	while (lagnic_post_send(q->qp, &wr, &bad) == ENOMEM)
 		;	/* the ring is full: lagnicd is taking them */
@@ -131,9 +133,10 @@ wc_failed(struct rperf *r, const struct roce_wc *wc)
 	exit(1);
 }
 
-/* One context's completions. */
+/* One context's completions: a receive's is reposted, a send's frees
+ * its place on the QP and is counted. */
 static unsigned
-reap_ctx(struct rperf *r, struct rperf_ctx *c, bool recv)
+reap_ctx(struct rperf *r, struct rperf_ctx *c)
 {
 	struct roce_wc wc[REAP_BURST];
 	int n = lagnic_poll_cq(c->cq, REAP_BURST, wc);
@@ -143,22 +146,24 @@ reap_ctx(struct rperf *r, struct rperf_ctx *c, bool recv)
 	for (int i = 0; i < n; i++) {
 		if (wc[i].status != ROCE_WC_SUCCESS)
 			wc_failed(r, &wc[i]);
-		if (recv)
+		if (wc[i].opcode >= ROCE_WC_RECV) {
 			post_recv(r, (unsigned)wc[i].wr_id);
-		else
+		} else {
 			r->qps[wc[i].wr_id].inflight--;
+			r->done++;
+		}
 	}
 	return (unsigned)n;
 }
 
 /* Every context once; the time of any completions goes to the gaps. */
 static unsigned
-reap(struct rperf *r, bool recv)
+reap(struct rperf *r)
 {
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < r->nctx; i++)
-		n += reap_ctx(r, &r->ctxs[i], recv);
+		n += reap_ctx(r, &r->ctxs[i]);
 	if (n)
 		rperf_gaps_note(&r->gaps, rperf_now_ns());
 	return n;
@@ -212,14 +217,13 @@ post_some(struct rperf *r, uint64_t end_ns)
 		post_op(r);
 }
 
-int
-rperf_run_client(struct rperf *r, int tcp)
+/* This side's stream, to its end, and its report. */
+static void
+stream(struct rperf *r)
 {
 	const struct rperf_opts *o = r->o;
 	uint64_t t0, end_ns = 0;
-	uint8_t ok = 1;
 
-	fill_all(r);
 	if (o->duration > 0 || o->gap_log)	/* a script times a cut */
 		fprintf(stderr, "lagnic-perf: running\n");
 	t0 = rperf_now_ns();
@@ -229,9 +233,26 @@ rperf_run_client(struct rperf *r, int tcp)
 		post_some(r, end_ns);
 		if (r->done == r->posted && !want_more(r, end_ns))
 			break;
-		r->done += reap(r, false);
+		reap(r);
 	}
 	report(r, (double)(rperf_now_ns() - t0) / 1e9);
+}
+
+/* Receive (SEND) until the peer says its stream is over. */
+static void
+serve_until_peer_done(struct rperf *r, int tcp)
+{
+	while (reap(r) || !rperf_tcp_readable(tcp))
+		;
+}
+
+int
+rperf_run_client(struct rperf *r, int tcp)
+{
+	const struct rperf_opts *o = r->o;
+	uint8_t ok = 1;
+
+	stream(r);
 	if (o->op == ROCE_WR_RDMA_READ && o->check)
 		ok = verify_all(r, o->size);
 	rperf_xfer(tcp, &ok, 1, true);		/* done; the server checks */
@@ -257,25 +278,51 @@ rperf_run_server(struct rperf *r, int tcp)
 	uint8_t ok;
 
 	if (o->op == ROCE_WR_SEND)	/* until the client says it is done */
-		while (reap(r, true) || !rperf_tcp_readable(tcp))
-			;
+		serve_until_peer_done(r, tcp);
 	rperf_xfer(tcp, &ok, 1, false);
 	if (o->check && o->op != ROCE_WR_RDMA_READ)
-		ok = ok && verify_all(r, 0);
+		ok = ok && verify_all(r, o->size);
 	rperf_xfer(tcp, &ok, 1, true);
 	if (o->check)
 		printf("check: %s\n", ok ? "ok" : "FAILED");
 	return ok ? 0 : 1;
 }
 
-/* Before the run, once both sides' QPs are in RTS. */
+/*
+ * -b: both stream; each tells the other when its stream is over (still
+ * receiving the other's SENDs until then), then each checks what landed
+ * in its target half (a READ's own, the peer's WRITEs or SENDs) and both
+ * verdicts are exchanged.
+ */
+int
+rperf_run_bidir(struct rperf *r, int tcp)
+{
+	uint8_t done = 1, mine = 1, theirs;
+
+	stream(r);
+	rperf_xfer(tcp, &done, 1, true);
+	serve_until_peer_done(r, tcp);
+	rperf_xfer(tcp, &done, 1, false);
+	if (r->o->check)
+		mine = verify_all(r, r->o->size);
+	rperf_xfer(tcp, &mine, 1, true);
+	rperf_xfer(tcp, &theirs, 1, false);
+	if (r->o->check)
+		printf("check: %s\n", mine && theirs ? "ok" : "FAILED");
+	return mine && theirs ? 0 : 1;
+}
+
+/* Before the run, once both sides' QPs are in RTS: the source half
+ * filled on the side that sends or is read from, receives posted on the
+ * side SENDs go to. */
 void
 rperf_prepare(struct rperf *r)
 {
-	if (r->o->server)
-		return;
-	if (r->o->op == ROCE_WR_RDMA_READ)
+	bool sends = r->o->server || r->o->bidir;
+	bool targeted = !r->o->server || r->o->bidir;
+
+	if (sends || (targeted && r->o->op == ROCE_WR_RDMA_READ))
 		fill_all(r);
-	if (r->o->op == ROCE_WR_SEND)
+	if (targeted && r->o->op == ROCE_WR_SEND)
 		post_recvs(r);
 }

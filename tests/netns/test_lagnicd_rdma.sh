@@ -85,6 +85,9 @@ for mode in balance-xor active-backup; do
 	run send -s 65536 -n 200
 	run read -s 65536 -n 200
 	run write -s 64 -n 2000 -d 1
+	# both ways at once (perftest's -b): each side checks what it got
+	run write -s 65536 -n 200 -b
+	run send -s 4096 -n 500 -b
 	run_cut write -s 16384 -D 5
 	run_cut read -s 16384 -D 5
 	# lagnicctl rdma: the device, and what the failovers did
