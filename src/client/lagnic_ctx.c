@@ -119,10 +119,14 @@ lagnic_call(struct lagnic_context *ctx, enum rdma_msg_type type,
 }
 
 void
-lagnic_doorbell(struct lagnic_context *ctx)
+lagnic_doorbell(struct lagnic_context *ctx, unsigned work_bit)
 {
 	uint64_t one = 1;
 
+	/* after the WQEs are in the ring: lagnicd takes the bit, then
+	 * reads the ring */
+	atomic_fetch_or(&ctx->status->work[work_bit / 64],
+	    1ull << (work_bit % 64));
 	/* pairs with lagnicd's flag-then-look (rdma_svc_poll) */
 	atomic_thread_fence(memory_order_seq_cst);
 	if (atomic_load_explicit(ctx->sleeping, memory_order_relaxed) &&

@@ -117,10 +117,11 @@ int lagnic_call_resolving(struct lagnic_context *ctx,
 
 /* Receive WRs into a ring (a QP's or an SRQ's), as lagnic_post_recv. */
 int lagnic_put_recvs(struct lagnic_context *ctx, struct shm_ring *ring,
-    struct roce_recv_wr *wr, struct roce_recv_wr **bad_wr);
+    unsigned work_bit, struct roce_recv_wr *wr, struct roce_recv_wr **bad_wr);
 
-/* After posting: wake lagnicd if it said it may sleep. */
-void lagnic_doorbell(struct lagnic_context *ctx);
+/* After posting into the ring of work_bit (rdma_proto.h): mark it, and
+ * wake lagnicd if it said it may sleep. */
+void lagnic_doorbell(struct lagnic_context *ctx, unsigned work_bit);
 
 void lagnic_obj_add(struct lagnic_context *ctx, struct lagnic_obj *o,
     void (*free_fn)(struct lagnic_obj *o));

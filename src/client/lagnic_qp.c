@@ -68,7 +68,7 @@ lagnic_create_qp(struct lagnic_pd *pd, struct lagnic_qp_init_attr *init)
 	if (!qp)
 		return lagnic_fail(-ENOMEM);
 	err = lagnic_call(pd->ctx, RDMA_MSG_CREATE_QP, &q, &p, NULL, 0, &fd, &n);
-	if (!err && n != 1)
+	if (!err && (n != 1 || p.handle == 0 || p.handle > RDMA_WORK_QPS))
 		err = -EPROTO;
 	if (!err)
 		err = qp_map_rings(qp, fd, &p);
@@ -211,7 +211,7 @@ lagnic_post_send(struct lagnic_qp *qp, struct roce_send_wr *wr,
 		if (err)
 			break;
 	}
-	lagnic_doorbell(qp->ctx);
+	lagnic_doorbell(qp->ctx, qp->handle - 1);
 	if (err && bad_wr)
 		*bad_wr = wr;
 	return err;
@@ -226,12 +226,12 @@ lagnic_post_recv(struct lagnic_qp *qp, struct roce_recv_wr *wr,
 			*bad_wr = wr;
 		return EINVAL;
 	}
-	return lagnic_put_recvs(qp->ctx, &qp->rq, wr, bad_wr);
+	return lagnic_put_recvs(qp->ctx, &qp->rq, qp->handle - 1, wr, bad_wr);
 }
 
 int
 lagnic_put_recvs(struct lagnic_context *ctx, struct shm_ring *ring,
-    struct roce_recv_wr *wr, struct roce_recv_wr **bad_wr)
+    unsigned work_bit, struct roce_recv_wr *wr, struct roce_recv_wr **bad_wr)
 {
 	struct rdma_recv_wqe w;
 	int err = 0;
@@ -250,7 +250,7 @@ lagnic_put_recvs(struct lagnic_context *ctx, struct shm_ring *ring,
 		if (err)
 			break;
 	}
-	lagnic_doorbell(ctx);
+	lagnic_doorbell(ctx, work_bit);
 	if (err && bad_wr)
 		*bad_wr = wr;
 	return err;

@@ -29,7 +29,7 @@ lagnic_create_srq(struct lagnic_pd *pd, struct roce_srq_attr *attr)
 		return lagnic_fail(-ENOMEM);
 	err = lagnic_call(pd->ctx, RDMA_MSG_CREATE_SRQ, &q, &p, NULL, 0, &fd,
 	    &n);
-	if (!err && n != 1)
+	if (!err && (n != 1 || p.handle == 0 || p.handle > RDMA_WORK_SRQS))
 		err = -EPROTO;
 	if (!err) {
 		srq->len = p.ring_bytes;
@@ -73,5 +73,6 @@ int
 lagnic_post_srq_recv(struct lagnic_srq *srq, struct roce_recv_wr *wr,
     struct roce_recv_wr **bad_wr)
 {
-	return lagnic_put_recvs(srq->ctx, &srq->ring, wr, bad_wr);
+	return lagnic_put_recvs(srq->ctx, &srq->ring,
+	    RDMA_WORK_SRQ_BASE + srq->handle - 1, wr, bad_wr);
 }

@@ -179,6 +179,12 @@ struct rdma_create_srq_rep {
 /* ---- the status page (a memfd lagnicd gives with HELLO) ---- */
 
 #define RDMA_STATUS_CQS		64	/* CQ handles 1..64 */
+/* Work bits: QP handle h is bit h - 1, SRQ handle h bit
+ * RDMA_WORK_SRQ_BASE + h - 1. */
+#define RDMA_WORK_QPS		256
+#define RDMA_WORK_SRQS		16
+#define RDMA_WORK_SRQ_BASE	RDMA_WORK_QPS
+#define RDMA_WORK_WORDS		((RDMA_WORK_QPS + RDMA_WORK_SRQS + 63) / 64)
 
 enum rdma_cq_arm {
 	RDMA_CQ_ARM_NONE,
@@ -194,6 +200,10 @@ struct rdma_status {
 	 * in cq_fired, which the application takes back one by one */
 	_Atomic uint32_t cq_arm[RDMA_STATUS_CQS];
 	_Atomic uint32_t cq_fired[RDMA_STATUS_CQS];
+	/* the application sets a ring's work bit after putting work
+	 * requests in it; lagnicd takes the bits and serves only those
+	 * rings (a round costs what has work, not what exists) */
+	_Atomic uint64_t work[RDMA_WORK_WORDS];
 };
 #define RDMA_STATUS_BYTES	4096
 static_assert(sizeof(struct rdma_status) <= RDMA_STATUS_BYTES, "status");

@@ -17,9 +17,9 @@
 #define RDMA_MRS_MAX	256
 #define RDMA_CQS_MAX	RDMA_STATUS_CQS
 #define RDMA_CHANNELS_MAX 16
-#define RDMA_SRQS_MAX	16
+#define RDMA_SRQS_MAX	RDMA_WORK_SRQS
 #define RDMA_AHS_MAX	256
-#define RDMA_QPS_MAX	256
+#define RDMA_QPS_MAX	RDMA_WORK_QPS
 #define RDMA_WQE_BURST	32	/* per QP per round: bounded work */
 
 struct rdma_buf {
@@ -86,6 +86,9 @@ struct rdma_client {
 	struct rdma_cq cqs[RDMA_CQS_MAX];
 	struct rdma_channel channels[RDMA_CHANNELS_MAX];
 	struct rdma_srq srqs[RDMA_SRQS_MAX];
+	/* work bits taken but not done (a ring with more than a burst, a
+	 * WQE the engine had no room for): served again next round */
+	uint64_t pending[RDMA_WORK_WORDS];
 	struct roce_ah *ahs[RDMA_AHS_MAX];
 	struct rdma_qp qps[RDMA_QPS_MAX];
 };
@@ -138,10 +141,9 @@ int rdma_req_create_srq(struct rdma_req *r);
 int rdma_req_destroy_srq(struct rdma_req *r);
 struct rdma_srq *rdma_srq_of(struct rdma_client *c, uint32_t h);
 void rdma_srqs_free(struct rdma_client *c);
-/* Receive WQEs from the SRQs' rings into the engine: their number, or
+/* Receive WQEs from an SRQ's ring into the engine: their number, or
  * -EPROTO (a broken ring). */
-int rdma_srqs_poll(struct rdma_client *c);
-bool rdma_srqs_pending(const struct rdma_client *c);
+int rdma_srq_poll(struct rdma_client *c, struct rdma_srq *s);
 /* The engine's SGEs of a WQE's (at most RDMA_MAX_SGE); their number. */
 int rdma_sges_of(const struct rdma_sge *in, uint32_t n, struct roce_sge *out);
 

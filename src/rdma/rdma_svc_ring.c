@@ -158,6 +158,77 @@ cq_forward(struct rdma_client *c, struct rdma_cq *cq)
 	return n;
 }
 
+/* One QP's rings: WQEs served (>= 0), or -EPROTO; *more: some wait. */
+static int
+qp_serve(struct rdma_client *c, struct rdma_qp *q, bool *more)
+{
+	int r, s;
+
+	*more = false;
+	if (!q->qp)
+		return 0;	/* destroyed, or a bit the client made up */
+	r = qp_recvs(c, q);
+	if (r < 0)
+		return r;
+	s = qp_sends(c, q);
+	if (s < 0)
+		return s;
+	*more = q->holding || shm_ring_pending(&q->sq) ||
+	    shm_ring_pending(&q->rq);
+	return r + s;
+}
+
+static int
+srq_serve(struct rdma_client *c, struct rdma_srq *s, bool *more)
+{
+	int n;
+
+	*more = false;
+	if (!s->srq)
+		return 0;
+	n = rdma_srq_poll(c, s);
+	*more = n >= 0 && shm_ring_pending(&s->ring);
+	return n;
+}
+
+/* The ring (QP or SRQ) of work bit b. */
+static int
+serve_bit(struct rdma_client *c, unsigned b, bool *more)
+{
+	if (b < RDMA_WORK_QPS)
+		return qp_serve(c, &c->qps[b], more);
+	*more = false;
+	b -= RDMA_WORK_SRQ_BASE;
+	return b < RDMA_WORK_SRQS ? srq_serve(c, &c->srqs[b], more) : 0;
+}
+
+/* The rings whose work bit is set (by the client, or left pending by
+ * the last round). 1 if any WQE was served, 0, or -EPROTO. */
+static int
+serve_work(struct rdma_client *c)
+{
+	int work = 0, n;
+	bool more;
+
+	for (unsigned w = 0; w < RDMA_WORK_WORDS; w++) {
+		uint64_t bits = atomic_exchange(&c->status->work[w], 0) |
+		    c->pending[w];
+
+		c->pending[w] = 0;
+		for (; bits; bits &= bits - 1) {
+			unsigned b = w * 64 + (unsigned)__builtin_ctzll(bits);
+
+			n = serve_bit(c, b, &more);
+			if (n < 0)
+				return n;
+			work |= n;
+			if (more)
+				c->pending[w] |= 1ull << (b % 64);
+		}
+	}
+	return work;
+}
+
 /* One round for a client: 1 if it did something, 0, or -EPROTO (its
  * rings are broken: the caller closes it). */
 int
@@ -165,21 +236,9 @@ rdma_svc_client_poll(struct rdma_client *c)
 {
 	int work = 0, n;
 
-	for (unsigned i = 0; i < RDMA_QPS_MAX; i++) {
-		struct rdma_qp *q = &c->qps[i];
-
-		if (!q->qp)
-			continue;
-		n = qp_recvs(c, q);
-		if (n < 0)
-			return n;
-		work |= n;
-		n = qp_sends(c, q);
-		if (n < 0)
-			return n;
-		work |= n;
-	}
-	n = rdma_srqs_poll(c);
+	if (!c->status)
+		return 0;	/* no HELLO yet: no rings */
+	n = serve_work(c);
 	if (n < 0)
 		return n;
 	work |= n;
@@ -192,14 +251,12 @@ rdma_svc_client_poll(struct rdma_client *c)
 bool
 rdma_svc_client_pending(const struct rdma_client *c)
 {
-	for (unsigned i = 0; i < RDMA_QPS_MAX; i++) {
-		const struct rdma_qp *q = &c->qps[i];
-
-		if (q->qp && (q->holding || shm_ring_pending(&q->sq) ||
-		    shm_ring_pending(&q->rq)))
+	if (!c->status)
+		return false;
+	for (unsigned w = 0; w < RDMA_WORK_WORDS; w++)
+		if (c->pending[w] || atomic_load(&c->status->work[w]))
 			return true;
-	}
-	return rdma_srqs_pending(c);
+	return false;
 }
 
 static void

@@ -103,11 +103,11 @@ rdma_srqs_free(struct rdma_client *c)
 		}
 }
 
-/* Receive WQEs into one SRQ while the engine takes them: one it has no
- * room for waits in the ring (the application posted more than max_wr:
- * verbs would have refused it at once). */
-static int
-srq_recvs(struct rdma_client *c, struct rdma_srq *s)
+/* Receive WQEs into one SRQ: one the engine has no room for is counted
+ * as an error (the application posted more than max_wr: verbs would have
+ * refused it at once). */
+int
+rdma_srq_poll(struct rdma_client *c, struct rdma_srq *s)
 {
 	struct rdma_recv_wqe w;
 	struct roce_sge sge[RDMA_MAX_SGE];
@@ -126,29 +126,4 @@ srq_recvs(struct rdma_client *c, struct rdma_srq *s)
 			c->svc->cnt.wqe_errors++;	/* no QP to complete on */
 	}
 	return n;
-}
-
-int
-rdma_srqs_poll(struct rdma_client *c)
-{
-	int work = 0, n;
-
-	for (unsigned i = 0; i < RDMA_SRQS_MAX; i++) {
-		if (!c->srqs[i].srq)
-			continue;
-		n = srq_recvs(c, &c->srqs[i]);
-		if (n < 0)
-			return n;
-		work |= n;
-	}
-	return work;
-}
-
-bool
-rdma_srqs_pending(const struct rdma_client *c)
-{
-	for (unsigned i = 0; i < RDMA_SRQS_MAX; i++)
-		if (c->srqs[i].srq && shm_ring_pending(&c->srqs[i].ring))
-			return true;
-	return false;
 }
