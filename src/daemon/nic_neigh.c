@@ -16,8 +16,6 @@
 #include "rdma/rdma_svc.h"
 #include "roce/roce_engine.h"
 
-#define ETH_P_IPV6_	0x86dd
-
 /* A frame from the wire that passed the LAG: ARP and IPv6 teach the
  * cache (two compares for the rest). */
 void
@@ -28,7 +26,7 @@ nic_neigh_snoop(struct nic *nic, const struct pkt *pkt)
 	if (pkt->len < ETH_HLEN)
 		return;
 	type = (uint16_t)(pkt->data[12] << 8 | pkt->data[13]);
-	if (type == ETH_P_ARP || type == ETH_P_IPV6_)
+	if (type == ETH_P_ARP || type == ETH_P_IPV6)
 		neigh_snoop(&nic->neigh, pkt->data, pkt->len,
 		    clock_now(nic->env.clock));
 }

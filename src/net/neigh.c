@@ -2,15 +2,12 @@
 #include "net/neigh.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include "net/arp.h"
 #include "net/icmp6.h"
-
-#define ETH_P_IPV6_		0x86dd
-#define IPV6_HLEN		40
-#define IPPROTO_ICMPV6_		58
-#define ICMP6_NA		136
+#include "net/ip.h"
 
 static const uint8_t v4_prefix[12] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
@@ -100,11 +97,11 @@ snoop_na(struct neigh *nb, const uint8_t *src, const uint8_t *l3,
 	const uint8_t *target;
 	uint8_t type;
 
-	if (len < IPV6_HLEN || (l3[0] >> 4) != 6 ||
-	    l3[6] != IPPROTO_ICMPV6_ || l3[IPV6_HLEN] != ICMP6_NA)
+	if (len <= NET_IPV6_HLEN || (l3[0] >> 4) != 6 ||
+	    l3[6] != IPPROTO_ICMPV6 || l3[NET_IPV6_HLEN] != NET_ICMP6_NA)
 		return;
-	if (net_icmp6_nd_parse(l3 + IPV6_HLEN, len - IPV6_HLEN, &type,
-	    &target) != NET_OK || type != ICMP6_NA)
+	if (net_icmp6_nd_parse(l3 + NET_IPV6_HLEN, len - NET_IPV6_HLEN, &type,
+	    &target) != NET_OK || type != NET_ICMP6_NA)
 		return;
 	learn(nb, target, src, now);
 }
@@ -118,7 +115,7 @@ neigh_snoop(struct neigh *nb, const uint8_t *frame, size_t len, uint64_t now)
 		return;
 	if (eth.ethertype == ETH_P_ARP)
 		snoop_arp(nb, frame + eth.hdr_len, len - eth.hdr_len, now);
-	else if (eth.ethertype == ETH_P_IPV6_)
+	else if (eth.ethertype == ETH_P_IPV6)
 		snoop_na(nb, eth.src, frame + eth.hdr_len, len - eth.hdr_len,
 		    now);
 }
