@@ -150,12 +150,13 @@ ctl_lacp_counters_json(const struct lag_member *m)
 	if (!p)
 		return json_null();
 	st = &p->stats;
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
 	    "lacpdu_rx", (json_int_t)st->lacpdu_rx,
 	    "lacpdu_tx", (json_int_t)st->lacpdu_tx,
 	    "marker_rx", (json_int_t)st->marker_rx,
 	    "marker_response_tx", (json_int_t)st->marker_response_tx,
 	    "tx_failed", (json_int_t)st->tx_failed,
+	    "partner_timeouts", (json_int_t)st->partner_timeouts,
 	    "actor_churn", (json_int_t)st->actor_churn,
 	    "partner_churn", (json_int_t)st->partner_churn,
 	    "drops", drops_json(st));

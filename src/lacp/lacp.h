@@ -153,6 +153,8 @@ struct lacp_port_stats {
 	uint64_t marker_rx;		/* marker information PDUs */
 	uint64_t marker_response_tx;
 	uint64_t tx_failed;		/* the owner could not send a PDU */
+	uint64_t partner_timeouts;	/* CURRENT -> EXPIRED: the partner's
+					 * LACPDUs stopped for a timeout */
 	uint64_t actor_churn;		/* times ACTOR_CHURN was entered */
 	uint64_t partner_churn;
 	uint64_t drops[LACP_DROP_COUNT];

@@ -322,6 +322,9 @@ lacp_rx_run(struct lacp_port *p, uint64_t now)
 	    ev == LACP_RX_E_LACPDU) {
 		lacp_trace(p, "rx", lacp_rx_state_names[p->rx_state],
 		    lacp_rx_state_names[ns], lacp_rx_event_names[ev]);
+		if (p->rx_state == LACP_RX_S_CURRENT &&
+		    ns == LACP_RX_S_EXPIRED)
+			p->stats.partner_timeouts++;
 		p->rx_state = ns;
 		lacp_rx_enter(p, ns, now);
 		moved = true;

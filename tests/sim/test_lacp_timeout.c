@@ -63,11 +63,13 @@ check_partner_timeout(bool fast)
 
 	lx_run_until(lx, t + timeout - 1);
 	assert_int_equal(a0->rx_state, LACP_RX_S_CURRENT);
+	assert_int_equal(a0->stats.partner_timeouts, 0);
 	assert_true(lx_port_in_service(lx, LX_A, 0));
 	assert_int_equal(lanes_of(lag, m0), LAG_LANES / 2);
 
 	lx_run_until(lx, t + timeout);
 	assert_int_equal(a0->rx_state, LACP_RX_S_EXPIRED);
+	assert_int_equal(a0->stats.partner_timeouts, 1);
 	assert_true(a0->actor_oper_port_state & LACP_STATE_EXPIRED);
 	assert_false(a0->partner_oper.state & LACP_STATE_SYNC);
 	assert_true(a0->partner_oper.state & LACP_STATE_TIMEOUT);
@@ -84,6 +86,7 @@ check_partner_timeout(bool fast)
 	assert_int_equal(a0->rx_state, LACP_RX_S_EXPIRED);
 	lx_run_until(lx, t + timeout + LACP_SHORT_TIMEOUT_TIME);
 	assert_int_equal(a0->rx_state, LACP_RX_S_DEFAULTED);
+	assert_int_equal(a0->stats.partner_timeouts, 1);	/* one silence */
 	assert_true(a0->actor_oper_port_state & LACP_STATE_DEFAULTED);
 	assert_false(a0->actor_oper_port_state & LACP_STATE_EXPIRED);
 	assert_int_equal(a0->partner_oper.state, 0);
