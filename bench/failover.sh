@@ -127,8 +127,8 @@ dpdk_tx() {
 probe() {
 	local out
 	out=$("$BUILD/bench/failover_probe" --rx-ns "$TB-h1" --rx-if eth0,eth1 \
-		--cut-ns "$1" --cut-if eth0,eth1 --trials "$2" --timeout-ms "$3" \
-		--settle-ms "$SETTLE_MS" --json 2>&1) || true
+		--lag-ns "$TB-h0" --cut-ns "$1" --cut-if eth0,eth1 \
+		--trials "$2" --timeout-ms "$3" --settle-ms "$SETTLE_MS" --json 2>&1) || true
 	case $out in
 	'{'*'"trials"'*) echo "$out" ;;
 	*) printf '{"error": "probe failed: %s"}\n' "$(echo "$out" | tr -d '"\134' | tr '\n' ' ')" ;;
@@ -227,8 +227,8 @@ measure() {
 	cut_ns=$TB-h0
 	[ "$side" = partner ] && cut_ns=$TB-h1
 	out=$("$BUILD/bench/failover_probe" --rx-ns "$TB-h1" --rx-if eth0,eth1 \
-		--cut-ns "$cut_ns" --cut-if eth0,eth1 --trials "$TRIALS" \
-		--settle-ms "$SETTLE_MS" --json) ||
+		--lag-ns "$TB-h0" --cut-ns "$cut_ns" --cut-if eth0,eth1 \
+		--trials "$TRIALS" --settle-ms "$SETTLE_MS" --json) ||
 		out="{\"error\": \"probe failed: $out\"}"
 	printf '%-8s %-8s %s\n' "$impl" "$side" "$out"
 	[ "$impl" = ovs ] && "$PEERS/ovs-lacp-switch.sh" "$TB-h0" - - stop \
