@@ -7,9 +7,10 @@
 #          the other, more than lagnicd forwards (h0's lag0 queue
 #          overflows: its datapath is saturated).
 # On both hosts and both members, over each phase: no partner timeout, no
-# churn, still collecting and distributing in sync, an LACPDU received at
-# least every 2 s on average, and no event in `lagnicctl monitor` (which
-# is then shown to be listening by cutting a link).
+# churn, no link failure (miimon 100), still collecting and distributing
+# in sync, an LACPDU received at least every 2 s on average, and no event
+# in `lagnicctl monitor` (which is then shown to be listening by cutting a
+# link).
 set -euo pipefail
 BUILD=${BUILD:?set BUILD to the meson build dir}
 PORTPERF=${PORTPERF:-$BUILD/src/tools/lagnic-portperf}
@@ -24,12 +25,12 @@ trap tb_cleanup EXIT
 command -v jq >/dev/null || fail "needs jq"
 
 # lacp_counters HOST: "IF partner_timeouts actor_churn partner_churn
-# lacpdu_rx" per member
+# lacpdu_rx link_failures" per member
 lacp_counters() {
 	ctl "$1" -j counters | jq -r '.ports | to_entries[] |
 	    "\(.key) \(.value.counters.lacp | "\(.partner_timeouts)
-	    \(.actor_churn) \(.partner_churn) \(.lacpdu_rx)")"' | tr '\n' ' ' |
-	    sed 's/  */ /g'
+	    \(.actor_churn) \(.partner_churn) \(.lacpdu_rx)")
+	    \(.value.counters.link_failures)"' | tr '\n' ' ' | sed 's/  */ /g'
 }
 
 # check_phase NAME : compare every member's counters with the snapshot
@@ -43,15 +44,16 @@ import sys
 name, h, secs, before, after = sys.argv[1:6]
 def parse(s):
     w = s.split()
-    return {w[i]: list(map(int, w[i + 1:i + 5])) for i in range(0, len(w), 5)}
+    return {w[i]: list(map(int, w[i + 1:i + 6])) for i in range(0, len(w), 6)}
 b, a = parse(before), parse(after)
 bad = []
 for port in sorted(b):
-    to, ac, pc, rx = (x - y for x, y in zip(a[port], b[port]))
+    to, ac, pc, rx, lf = (x - y for x, y in zip(a[port], b[port]))
     print(f"# {name} {h} {port}: {rx} LACPDUs received in {secs} s, "
-          f"{to} partner timeouts, churn {ac}/{pc}")
-    if to or ac or pc:
-        bad.append(f"{port}: {to} partner timeouts, churn {ac}/{pc}")
+          f"{to} partner timeouts, churn {ac}/{pc}, {lf} link failures")
+    if to or ac or pc or lf:
+        bad.append(f"{port}: {to} partner timeouts, churn {ac}/{pc}, "
+                   f"{lf} link failures")
     if rx < int(secs) // 2:
         bad.append(f"{port}: only {rx} LACPDUs in {secs} s")
 if bad:
