@@ -74,22 +74,8 @@ done
 command -v jq >/dev/null || { echo "vf_gap: needs jq" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/vf_gap.XXXXXX)
-PIDS=()
-
-# stop_all: TERM every process we started, at most 5 s to go, then KILL
-stop_all() {
-	local pid i
-	for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-	for pid in "${PIDS[@]}"; do
-		for ((i = 0; i < 50; i++)); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-	PIDS=()
-}
+# shellcheck source=bench/proc_lib.sh
+source "$HERE/proc_lib.sh"
 
 teardown() {
 	stop_all
@@ -100,39 +86,6 @@ cleanup() { teardown; if [ "${KEEP:-0}" = 1 ]; then echo "# logs in $WORK" >&2; 
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-nsx() {
-	local ns=$1; shift
-	ip netns exec "$ns" sh -c \
-		'mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf; exec "$@"' _ "$@"
-}
-
-spawn() {
-	local ns=$1 log=$2; shift 2
-	# exec all the way down: $! is CMD's own PID, which we end by it
-	(exec ip netns exec "$ns" sh -c \
-		'mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf; exec "$@"' \
-		_ "$@") >"$log" 2>&1 </dev/null &
-	SPID=$!
-	PIDS+=("$SPID")
-}
-
-# forget PID: it has ended and was reaped; never signal its number again
-forget() {
-	local p keep=()
-	for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
-	PIDS=("${keep[@]}")
-}
-
-alive() { kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]; }
-
-wait_for() {
-	local end=$((SECONDS + $1)); shift
-	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.05
-	done
-}
 
 ctl() { local h=$1; shift; nsx "$TB-$h" "$LAGNICCTL" -s "$WORK/$h.sock" "$@"; }
 carrier() { ip -n "$1" -br link show "$2" | grep -q LOWER_UP; }

@@ -84,7 +84,8 @@ done
 command -v jq >/dev/null || { echo "vf_throughput: needs jq" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/vf_throughput.XXXXXX)
-PIDS=()
+# shellcheck source=bench/proc_lib.sh
+source "$HERE/proc_lib.sh"
 
 # Our processes first (by PID), then lagnicd's namespaces (its TAPs go
 # with it), then the containers.
@@ -92,77 +93,6 @@ cleanup() { teardown; rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# stop_all: TERM every process we started, at most 5 s to go, then KILL
-stop_all() {
-	local pid i
-	for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-	for pid in "${PIDS[@]}"; do
-		for ((i = 0; i < 50; i++)); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-	PIDS=()
-}
-
-# nsx NS CMD... : CMD in NS, bpffs mounted (libxdp wants it); exec all along
-nsx() {
-	local ns=$1; shift
-	ip netns exec "$ns" sh -c \
-		'mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf; exec "$@"' _ "$@"
-}
-
-# spawn NS LOG CMD... : CMD in NS in the background; its PID in SPID
-spawn() {
-	local ns=$1 log=$2; shift 2
-	# exec all the way down: $! is CMD's own PID, which we end by it
-	(exec ip netns exec "$ns" sh -c \
-		'mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf; exec "$@"' \
-		_ "$@") >"$log" 2>&1 </dev/null &
-	SPID=$!
-	PIDS+=("$SPID")
-}
-
-# forget PID: it has ended and was reaped; never signal its number again
-forget() {
-	local p keep=()
-	for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
-	PIDS=("${keep[@]}")
-}
-
-alive() { kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]; }
-
-# wait_exit PID SEC : until PID is gone; after SEC, INT, then KILL; 1 then
-wait_exit() {
-	local pid=$1 sec=$2 i rc=0
-	for ((i = 0; i < sec * 20; i++)); do
-		alive "$pid" || break
-		sleep 0.05
-	done
-	if alive "$pid"; then
-		rc=1
-		kill -INT "$pid" 2>/dev/null || true
-		for ((i = 0; i < 100; i++)); do
-			alive "$pid" || break
-			sleep 0.05
-		done
-		kill -KILL "$pid" 2>/dev/null || true
-	fi
-	wait "$pid" 2>/dev/null || true
-	forget "$pid"
-	return $rc
-}
-
-wait_for() {
-	local end=$((SECONDS + $1)); shift
-	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.1
-	done
-}
 
 ctl() { local h=$1; shift; nsx "$TB-$h" "$LAGNICCTL" -s "$WORK/$h.sock" "$@"; }
 mac_of() { nsx "$1" cat "/sys/class/net/$2/address"; }
