@@ -13,7 +13,8 @@
 # that waits that long, to see what it does in the end (802.3ad: the LACP
 # timeout). Env: DPDK_TRIALS (3), DPDK_TIMEOUT_S (5), DPDK_PMD (af_packet),
 # DPDK_LONG_S (120 for 802.3ad, 0 for active-backup).
-# IMPLS="lagnic ovs dpdk" (default) picks and orders the implementations.
+# IMPLS="lagnic ovs dpdk" (default) picks and orders the implementations;
+# "lagnic-rt" is lagnic with lagnicd under SCHED_FIFO (-P RT_PRIO, 50).
 #
 # 802.3ad: h1 runs a LACP partner too (lagnicd on afpacket, so that the
 # probe's packet sockets still see every frame; OVS: lagnicd as well).
@@ -39,6 +40,7 @@ TESTBED=$SRC/scripts/testbed.sh
 PEERS=${PEERS:-$SRC/../shared/peers}
 LOG=$(mktemp -d /tmp/lagnic-failover.XXXXXX)
 IMPLS=${IMPLS:-lagnic ovs dpdk}
+RT_PRIO=${RT_PRIO:-50}
 DPDK_TRIALS=${DPDK_TRIALS:-3}
 DPDK_TIMEOUT_S=${DPDK_TIMEOUT_S:-5}
 DPDK_PMD=${DPDK_PMD:-af_packet}
@@ -84,15 +86,18 @@ sys.exit(0 if all(m["lacp"]["mux"] == "collecting_distributing" and
     for m in d["members"]) and len(d["members"]) == 2 else 1)'
 }
 
+# start_lagnic [LAGNICD ARGS...]
 start_lagnic() {
 	# shellcheck disable=SC2046
 	"$TESTBED" spawn "$TB" h0 "$LOG/lagnicd.log" "$LAGNICD" \
 		-s "$LOG/h0.sock" -b "$BACKEND" -o mode="$MODE" $(lacp_opts) \
-		-p eth0 -p eth1 >/dev/null
+		-p eth0 -p eth1 "$@" >/dev/null
 	wait_for 10 inns h0 ip link show lag0
 	inns h0 ip link set lag0 up
 	echo lag0
 }
+
+start_lagnic-rt() { start_lagnic -P "$RT_PRIO"; }
 
 start_ovs() {
 	if [ "$MODE" = 802.3ad ]; then
@@ -168,7 +173,7 @@ measure_dpdk() {
 	"$TESTBED" pair "$TB" 2
 	start_partner
 	if ! why=$(dpdk_ready); then
-		printf '%-8s %-8s {"pmd": "%s", "mode": %s, "error": "%s"}\n' \
+		printf '%-9s %-8s {"pmd": "%s", "mode": %s, "error": "%s"}\n' \
 			dpdk "$side" "$DPDK_PMD" "$DPDK_MODE" "$why"
 		dpdk_stop
 		return
@@ -183,7 +188,7 @@ measure_dpdk() {
 			long='{"error": "LACP did not negotiate again"}'
 		fi
 	fi
-	printf '%-8s %-8s ' dpdk "$side"
+	printf '%-9s %-8s ' dpdk "$side"
 	python3 - "$out" "$long" "$DPDK_TIMEOUT_S" "$DPDK_LONG_S" "$DPDK_PMD" \
 		"$DPDK_MODE" "${tx0[*]:-}" "${tx1[*]:-}" <<-'PY'
 	import json, sys
@@ -217,7 +222,7 @@ measure() {
 	start_partner
 	dev=$("start_$impl")
 	if [ "$MODE" = 802.3ad ] && ! wait_for 20 partner_in_sync; then
-		printf '%-8s %-8s %s\n' "$impl" "$side" '{"error": "LACP did not negotiate"}'
+		printf '%-9s %-8s %s\n' "$impl" "$side" '{"error": "LACP did not negotiate"}'
 		"$TESTBED" down "$TB"
 		return
 	fi
@@ -230,7 +235,7 @@ measure() {
 		--lag-ns "$TB-h0" --cut-ns "$cut_ns" --cut-if eth0,eth1 \
 		--trials "$TRIALS" --settle-ms "$SETTLE_MS" --json) ||
 		out="{\"error\": \"probe failed: $out\"}"
-	printf '%-8s %-8s %s\n' "$impl" "$side" "$out"
+	printf '%-9s %-8s %s\n' "$impl" "$side" "$out"
 	[ "$impl" = ovs ] && "$PEERS/ovs-lacp-switch.sh" "$TB-h0" - - stop \
 		>/dev/null 2>&1
 	"$TESTBED" down "$TB"
@@ -241,26 +246,26 @@ echo "# lagnic backend $BACKEND; $(nproc) CPUs; foreign load: $(pgrep -c -f '^qe
 [[ " $IMPLS " = *" dpdk "* ]] &&
 	echo "# dpdk: testpmd bonding mode $DPDK_MODE over $DPDK_PMD, one unpaced flow," \
 		"$DPDK_TRIALS trials waiting at most $DPDK_TIMEOUT_S s, long trial ${DPDK_LONG_S} s"
-printf '%-8s %-8s %s\n' impl cut result
+printf '%-9s %-8s %s\n' impl cut result
 for side in local partner; do
 	for impl in $IMPLS; do
 		case $impl in
-		lagnic)
-			measure lagnic "$side" ;;
+		lagnic|lagnic-rt)
+			measure "$impl" "$side" ;;
 		ovs)
 			if command -v ovs-vswitchd >/dev/null && [ -x "$PEERS/ovs-lacp-switch.sh" ]; then
 				measure ovs "$side"
 			else
-				printf '%-8s %-8s %s\n' ovs "$side" '{"error": "openvswitch-switch or peers/ missing"}'
+				printf '%-9s %-8s %s\n' ovs "$side" '{"error": "openvswitch-switch or peers/ missing"}'
 			fi ;;
 		dpdk)
 			if command -v dpdk-testpmd >/dev/null && [ -x "$PEERS/dpdk-bond.sh" ]; then
 				measure_dpdk "$side"
 			else
-				printf '%-8s %-8s %s\n' dpdk "$side" '{"error": "dpdk (testpmd) or peers/ missing"}'
+				printf '%-9s %-8s %s\n' dpdk "$side" '{"error": "dpdk (testpmd) or peers/ missing"}'
 			fi ;;
 		*)
-			printf '%-8s %-8s %s\n' "$impl" "$side" '{"error": "unknown implementation"}' ;;
+			printf '%-9s %-8s %s\n' "$impl" "$side" '{"error": "unknown implementation"}' ;;
 		esac
 	done
 done

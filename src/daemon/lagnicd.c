@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@ struct lagnicd_args {
 	const char *socket;
 	const char *rdma_socket;
 	const char *group;
+	int rt_priority;		/* SCHED_FIFO priority; 0: normal */
 	struct nic_config cfg;
 };
 
@@ -36,7 +38,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: lagnicd [-c FILE] [-n NAME] [-b BACKEND] [-p PORT]...\n"
-	    "               [-o OPTION=VALUE]... [-s SOCKET] [-g GROUP] [-v]\n"
+	    "               [-o OPTION=VALUE]... [-s SOCKET] [-g GROUP] [-P PRIO]\n"
+	    "               [-v]\n"
 	    "  -c FILE     JSON configuration (teamd's format or bonding's\n"
 	    "              option names), applied first\n"
 	    "  -n NAME     the LAG and its host interface (default lag0)\n"
@@ -47,6 +50,10 @@ usage(FILE *f)
 	    "  -r SOCKET   RDMA socket for applications (liblagnic; default\n"
 	    "              /run/lagnic/NAME.rdma.sock)\n"
 	    "  -g GROUP    group that may use the control socket (default root)\n"
+	    "  -P PRIO     run under SCHED_FIFO at PRIO (1-99), as chronyd -P:\n"
+	    "              a failover is not delayed by other processes; the\n"
+	    "              loop polls while traffic flows, so it may then hold\n"
+	    "              a CPU (the kernel's RT throttling leaves others 5%%)\n"
 	    "  -v          debug logging\n");
 }
 
@@ -85,6 +92,23 @@ set_option(struct nic_config *cfg, const char *arg)
 	return 0;
 }
 
+static int
+parse_priority(const char *arg, int *prio)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+	int lo = sched_get_priority_min(SCHED_FIFO),
+	    hi = sched_get_priority_max(SCHED_FIFO);
+
+	if (*arg == '\0' || *end != '\0' || v < lo || v > hi) {
+		fprintf(stderr, "lagnicd: -P %s: a priority from %d to %d\n",
+		    arg, lo, hi);
+		return -EINVAL;
+	}
+	*prio = (int)v;
+	return 0;
+}
+
 /* The file first, so the command line can override it. */
 static int
 load_config_file(int argc, char **argv, struct lagnicd_args *a,
@@ -95,7 +119,7 @@ load_config_file(int argc, char **argv, struct lagnicd_args *a,
 
 	nic_config_default(&a->cfg);
 	opterr = 0;
-	while ((c = getopt(argc, argv, "c:n:b:p:o:s:r:g:vh")) != -1)
+	while ((c = getopt(argc, argv, "c:n:b:p:o:s:r:g:P:vh")) != -1)
 		if (c == 'c')
 			a->config = optarg;
 	optind = 1;
@@ -114,7 +138,7 @@ parse_args(int argc, char **argv, struct lagnicd_args *a,
 {
 	int c, e = load_config_file(argc, argv, a, caps);
 
-	while (!e && (c = getopt(argc, argv, "c:n:b:p:o:s:r:g:vh")) != -1) {
+	while (!e && (c = getopt(argc, argv, "c:n:b:p:o:s:r:g:P:vh")) != -1) {
 		switch (c) {
 		case 'c':
 			break;
@@ -139,6 +163,9 @@ parse_args(int argc, char **argv, struct lagnicd_args *a,
 			break;
 		case 'g':
 			a->group = optarg;
+			break;
+		case 'P':
+			e = parse_priority(optarg, &a->rt_priority);
 			break;
 		case 'v':
 			log_threshold = LOG_L_DEBUG;
@@ -218,6 +245,13 @@ run(struct lagnicd_args *a, const struct nic_caps *caps)
 	e = socket_gid(a->group, &gid);
 	if (e)
 		return e;
+	if (a->rt_priority && sched_setscheduler(0, SCHED_FIFO,
+	    &(struct sched_param){ .sched_priority = a->rt_priority }) < 0) {
+		e = -errno;
+		fprintf(stderr, "lagnicd: -P %d: SCHED_FIFO: %s\n",
+		    a->rt_priority, strerror(-e));
+		return e;
+	}
 	loop = loop_create(&clock_monotonic);
 	if (!loop)
 		return -ENOMEM;
