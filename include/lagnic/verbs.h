@@ -155,8 +155,12 @@ enum roce_event_type {
 	ROCE_EVENT_QP_ACCESS_ERR = 3,
 	ROCE_EVENT_COMM_EST = 4,
 	ROCE_EVENT_SQ_DRAINED = 5,
+	ROCE_EVENT_DEVICE_FATAL = 8,	/* lagnicd went away */
+	ROCE_EVENT_PORT_ACTIVE = 9,	/* the LAG's carrier came back */
+	ROCE_EVENT_PORT_ERR = 10,	/* the LAG lost carrier: no member up */
 	ROCE_EVENT_SRQ_LIMIT_REACHED = 15,
 	ROCE_EVENT_QP_LAST_WQE_REACHED = 16,
+	ROCE_EVENT_GID_CHANGE = 18,	/* the PF's addresses changed the table */
 };
 
 #define ROCE_GID_LEN	16
@@ -293,6 +297,12 @@ struct roce_qp_attr {
 	uint32_t lane;			/* ROCE_QP_LANE */
 };
 
+/* enum ibv_srq_attr_mask */
+enum roce_srq_attr_mask {
+	ROCE_SRQ_MAX_WR = 1 << 0,
+	ROCE_SRQ_LIMIT = 1 << 1,
+};
+
 /* struct ibv_srq_attr */
 struct roce_srq_attr {
 	uint32_t max_wr;
@@ -311,8 +321,14 @@ struct roce_device_attr {
 	uint8_t phys_port_cnt;		/* 1 */
 };
 
+/* enum ibv_port_state, the two a LAG's port has */
+enum roce_port_state {
+	ROCE_PORT_STATE_DOWN = 1,
+	ROCE_PORT_STATE_ACTIVE = 4,
+};
+
 struct roce_port_attr {
-	uint32_t state;			/* IBV_PORT_ACTIVE (4) / DOWN (1) */
+	uint32_t state;			/* enum roce_port_state */
 	enum roce_mtu max_mtu;
 	enum roce_mtu active_mtu;
 	uint32_t gid_tbl_len;

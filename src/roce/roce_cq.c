@@ -221,6 +221,30 @@ roce_destroy_srq(struct roce_srq *srq)
 	return 0;
 }
 
+/* ibv_modify_srq: arm the limit (ROCE_SRQ_LIMIT, at most max_wr; 0
+ * disarms). A resize (ROCE_SRQ_MAX_WR) is not supported. */
+int
+roce_modify_srq(struct roce_srq *srq, const struct roce_srq_attr *attr,
+    int mask)
+{
+	if (mask & ~(ROCE_SRQ_MAX_WR | ROCE_SRQ_LIMIT))
+		return -EINVAL;
+	if (mask & ROCE_SRQ_MAX_WR)
+		return -EOPNOTSUPP;
+	if ((mask & ROCE_SRQ_LIMIT) && attr->srq_limit > srq->rq.max_wr)
+		return -EINVAL;
+	if (mask & ROCE_SRQ_LIMIT)
+		srq->srq_limit = attr->srq_limit;
+	return 0;
+}
+
+void
+roce_query_srq(const struct roce_srq *srq, struct roce_srq_attr *attr)
+{
+	*attr = (struct roce_srq_attr){ .max_wr = srq->rq.max_wr,
+	    .max_sge = srq->rq.max_sge, .srq_limit = srq->srq_limit };
+}
+
 int
 roce_post_srq_recv(struct roce_srq *srq, struct roce_recv_wr *wr,
     struct roce_recv_wr **bad_wr)

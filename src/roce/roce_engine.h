@@ -307,6 +307,14 @@ int roce_req_notify_cq(struct roce_cq *cq, bool solicited_only);
 int roce_create_srq(struct roce_pd *pd, const struct roce_srq_attr *attr,
     struct roce_srq **out);
 int roce_destroy_srq(struct roce_srq *srq);
+/* The limit (ROCE_SRQ_LIMIT: at most max_wr, 0 disarms): one
+ * ROCE_EVENT_SRQ_LIMIT_REACHED when a receive taken leaves fewer WQEs
+ * than it, which disarms it (srq_limit reads 0 again). -EOPNOTSUPP for
+ * ROCE_SRQ_MAX_WR (no resize), -EINVAL for other bits or a limit above
+ * max_wr. */
+int roce_modify_srq(struct roce_srq *srq, const struct roce_srq_attr *attr,
+    int mask);
+void roce_query_srq(const struct roce_srq *srq, struct roce_srq_attr *attr);
 int roce_post_srq_recv(struct roce_srq *srq, struct roce_recv_wr *wr,
     struct roce_recv_wr **bad_wr);
 

@@ -43,6 +43,22 @@ static const enum roce_wc_opcode wc_opcode_of[ROCE_WR_COUNT] = {
 
 /* ---- completions ---- */
 
+/*
+ * A completion the CQ had no room for: the QP cannot report its work any
+ * more, a local catastrophic error (IBA 11.6.3.1): QP_FATAL after the
+ * CQ's CQ_ERR, and ERR.
+ */
+static void
+cq_lost(struct roce_qp *qp)
+{
+	roce_cnt_inc(qp, cq_overflows);
+	if (qp->attr.qp_state == ROCE_QPS_ERR)
+		return;
+	roce_event(qp->e, &(struct roce_event){
+	    .type = ROCE_EVENT_QP_FATAL, .qp = qp });
+	roce_qp_to_err(qp);
+}
+
 void
 roce_sq_complete(struct roce_qp *qp, struct roce_swqe *wqe,
     enum roce_wc_status status)
@@ -63,10 +79,8 @@ roce_sq_complete(struct roce_qp *qp, struct roce_swqe *wqe,
 	roce_cnt_inc(qp, completions);
 	if (status != ROCE_WC_SUCCESS)
 		roce_cnt_inc(qp, wc_errors);
-	if (!roce_cq_post(qp->send_cq, &wc, false)) {
-		roce_cnt_inc(qp, cq_overflows);
-		roce_qp_to_err(qp);
-	}
+	if (!roce_cq_post(qp->send_cq, &wc, false))
+		cq_lost(qp);
 }
 
 void
@@ -80,10 +94,8 @@ roce_recv_complete(struct roce_qp *qp, const struct roce_rwqe *r,
 	roce_cnt_inc(qp, completions);
 	if (c.status != ROCE_WC_SUCCESS)
 		roce_cnt_inc(qp, wc_errors);
-	if (!roce_cq_post(qp->recv_cq, &c, solicited)) {
-		roce_cnt_inc(qp, cq_overflows);
-		roce_qp_to_err(qp);
-	}
+	if (!roce_cq_post(qp->recv_cq, &c, solicited))
+		cq_lost(qp);
 }
 
 /* 10.3.1 (Error state): outstanding and new WRs complete in error. */

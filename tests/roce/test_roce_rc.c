@@ -282,7 +282,8 @@ test_bidirectional(void **state)
 	rt_fini(&t);
 }
 
-/* A CQ that overflows: CQ_ERR, then -EIO once drained. */
+/* A CQ that overflows: CQ_ERR, the QP's QP_FATAL (it cannot report its
+ * work), then -EIO once drained. */
 static void
 test_cq_overflow(void **state)
 {
@@ -306,7 +307,8 @@ test_cq_overflow(void **state)
 		assert_int_equal(rt_post(qa, ROCE_WR_RDMA_WRITE, i, t.ma, t.a,
 		    8, rt_va(t.b), roce_mr_rkey(t.mb), ROCE_SEND_SIGNALED), 0);
 	rf_run_for(t.rf, 10 * NSEC_PER_MSEC);
-	assert_int_equal(A(&t)->last_async, ROCE_EVENT_CQ_ERR);
+	assert_int_equal(A(&t)->async_events, 2);
+	assert_int_equal(A(&t)->last_async, ROCE_EVENT_QP_FATAL);
 	assert_int_equal(roce_qp_state(qa), ROCE_QPS_ERR);
 	assert_int_equal(roce_poll_cq(small, 4, wc), 2);
 	assert_int_equal(roce_poll_cq(small, 4, wc), -EIO);
