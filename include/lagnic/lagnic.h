@@ -88,6 +88,48 @@ int lagnic_query_port(struct lagnic_context *ctx, uint8_t port,
 int lagnic_query_gid(struct lagnic_context *ctx, uint8_t port, int index,
     union roce_gid *gid);
 
+/*
+ * The port's state follows the LAG's carrier: ROCE_PORT_STATE_ACTIVE
+ * while a member is up, DOWN when none is (lagnic_query_port reads it as
+ * lagnicd keeps it, no request).
+ *
+ * Asynchronous events, as ibv_get_async_event and ibv_ack_async_event:
+ *  - ROCE_EVENT_PORT_ERR when the LAG loses carrier (every member down;
+ *    one member's failure is not one), ROCE_EVENT_PORT_ACTIVE when it
+ *    gets it back; ROCE_EVENT_GID_CHANGE when the PF's addresses changed
+ *    the GID table (element.port_num 1);
+ *  - a QP's: QP_REQ_ERR, QP_ACCESS_ERR (the responder took it to ERR on
+ *    an invalid request or a remote access error), QP_FATAL (it went to
+ *    ERR because a completion could not be written: its CQ overflowed),
+ *    SQ_DRAINED (SQD with en_sqd_async_notify), QP_LAST_WQE_REACHED (a
+ *    QP on an SRQ went to ERR). A transport error that a completion
+ *    reports (retry or RNR retry exceeded, a remote NAK) takes the QP to
+ *    ERR with that error completion and no event, as rxe and IBA 11.6.2;
+ *  - an SRQ's SRQ_LIMIT_REACHED (lagnic_modify_srq); a CQ's CQ_ERR;
+ *  - ROCE_EVENT_DEVICE_FATAL once if lagnicd goes away; EIO after it.
+ * lagnic_get_async_event waits for one (0), or returns EAGAIN at once if
+ * lagnic_async_fd was made O_NONBLOCK; that fd is readable while events
+ * wait. Each event is acknowledged with lagnic_ack_async_event. Destroying
+ * a QP, SRQ or CQ drops its events not yet taken and waits until those
+ * taken are acknowledged (do not destroy it in the thread that holds an
+ * unacknowledged event of it). Events may be waited for in one thread
+ * while another makes calls on the context. At most 128 events wait: a
+ * context that does not take them loses the newest.
+ */
+struct lagnic_async_event {
+	union {
+		struct lagnic_qp *qp;
+		struct lagnic_srq *srq;
+		struct lagnic_cq *cq;
+		int port_num;
+	} element;
+	enum roce_event_type event_type;
+};
+int lagnic_async_fd(const struct lagnic_context *ctx);
+int lagnic_get_async_event(struct lagnic_context *ctx,
+    struct lagnic_async_event *event);
+void lagnic_ack_async_event(struct lagnic_async_event *event);
+
 struct lagnic_pd *lagnic_alloc_pd(struct lagnic_context *ctx);
 int lagnic_dealloc_pd(struct lagnic_pd *pd);
 
@@ -136,6 +178,8 @@ struct lagnic_qp *lagnic_create_qp(struct lagnic_pd *pd,
     struct lagnic_qp_init_attr *init);
 int lagnic_destroy_qp(struct lagnic_qp *qp);
 uint32_t lagnic_qp_num(const struct lagnic_qp *qp);
+/* init->qp_context as created. */
+void *lagnic_qp_context(const struct lagnic_qp *qp);
 int lagnic_modify_qp(struct lagnic_qp *qp, struct roce_qp_attr *attr,
     int attr_mask);
 int lagnic_query_qp(struct lagnic_qp *qp, struct roce_qp_attr *attr);
@@ -146,6 +190,17 @@ int lagnic_query_qp(struct lagnic_qp *qp, struct roce_qp_attr *attr);
 struct lagnic_srq *lagnic_create_srq(struct lagnic_pd *pd,
     struct roce_srq_attr *attr);
 int lagnic_destroy_srq(struct lagnic_srq *srq);
+/* As ibv_modify_srq: mask ROCE_SRQ_LIMIT arms the limit (0 disarms; at
+ * most max_wr, else EINVAL): ROCE_EVENT_SRQ_LIMIT_REACHED once when a
+ * receive taken from the SRQ leaves fewer posted than it, which disarms
+ * it. ROCE_SRQ_MAX_WR (resize): EOPNOTSUPP. */
+int lagnic_modify_srq(struct lagnic_srq *srq, struct roce_srq_attr *attr,
+    int attr_mask);
+/* max_wr, max_sge, and srq_limit: 0 once it fired. */
+int lagnic_query_srq(struct lagnic_srq *srq, struct roce_srq_attr *attr);
+/* A pointer of the application's, for its events (NULL at first). */
+void lagnic_srq_set_context(struct lagnic_srq *srq, void *srq_context);
+void *lagnic_srq_context(const struct lagnic_srq *srq);
 int lagnic_post_srq_recv(struct lagnic_srq *srq, struct roce_recv_wr *wr,
     struct roce_recv_wr **bad_wr);
 

@@ -171,7 +171,8 @@ connect_to(const char *path)
 	return fd;
 }
 
-/* HELLO: the device's attributes, the doorbell and the status page. */
+/* HELLO: the device's attributes, the doorbell, the status page and the
+ * event eventfd. */
 static int
 hello(struct lagnic_context *ctx)
 {
@@ -183,11 +184,12 @@ hello(struct lagnic_context *ctx)
 	err = lagnic_call(ctx, RDMA_MSG_HELLO, &q, &p, NULL, 0, fds, &n);
 	if (err)
 		return err;
-	if (n != 2 || p.version != RDMA_PROTO_VERSION) {
+	if (n != 3 || p.version != RDMA_PROTO_VERSION) {
 		close_fds(fds, n);
 		return -EPROTO;
 	}
 	ctx->doorbell = fds[0];
+	ctx->evfd = fds[2];
 	ctx->status_len = RDMA_STATUS_BYTES;
 	err = shm_region_map(fds[1], ctx->status_len, &ctx->status_mem);
 	close(fds[1]);
@@ -212,15 +214,20 @@ lagnic_open_fd(int fd)
 	}
 	ctx->sock = fd;
 	ctx->doorbell = -1;
+	ctx->evfd = -1;
 	ctx->objs.next = ctx->objs.prev = &ctx->objs;
 	err = hello(ctx);
 	if (err) {
 		close(ctx->sock);
 		if (ctx->doorbell >= 0)
 			close(ctx->doorbell);
+		if (ctx->evfd >= 0)
+			close(ctx->evfd);
 		free(ctx);
 		return lagnic_fail(err);
 	}
+	pthread_mutex_init(&ctx->ev_lock, NULL);
+	pthread_cond_init(&ctx->ev_cond, NULL);
 	return ctx;
 }
 
@@ -255,7 +262,10 @@ lagnic_close(struct lagnic_context *ctx)
 			munmap(ctx->bufs[i].addr, ctx->bufs[i].len);
 	shm_region_unmap(ctx->status_mem, ctx->status_len);
 	close(ctx->doorbell);
+	close(ctx->evfd);
 	close(ctx->sock);
+	pthread_cond_destroy(&ctx->ev_cond);
+	pthread_mutex_destroy(&ctx->ev_lock);
 	free(ctx);
 	return 0;
 }
@@ -274,6 +284,7 @@ lagnic_query_port(struct lagnic_context *ctx, uint8_t port,
 	if (port != 1)
 		return EINVAL;
 	*a = ctx->port;
+	a->state = atomic_load(&ctx->status->port_state);
 	return 0;
 }
 
@@ -481,7 +492,7 @@ lagnic_create_cq_ch(struct lagnic_context *ctx, int cqe, void *cq_context,
 	cq->handle = p.handle;
 	cq->cq_context = cq_context;
 	cq->channel = channel;
-	ctx->cqs[p.handle - 1] = cq;
+	lagnic_ev_register(ctx, RDMA_EVC_CQ, p.handle, cq, &cq->evc);
 	lagnic_obj_add(ctx, &cq->obj, obj_free_cq);
 	return cq;
 }
@@ -493,6 +504,7 @@ lagnic_destroy_cq(struct lagnic_cq *cq)
 
 	if (err)
 		return err;
+	lagnic_ev_withdraw(cq->ctx, RDMA_EVC_CQ, cq->handle, &cq->evc);
 	lagnic_obj_del(&cq->obj);
 	obj_free_cq(&cq->obj);
 	return 0;

@@ -2,6 +2,7 @@
 #ifndef LAGNIC_CLIENT_PRIV_H
 #define LAGNIC_CLIENT_PRIV_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 
@@ -27,6 +28,12 @@ struct lagnic_obj {
 	void (*free)(struct lagnic_obj *o);	/* memory and mappings */
 };
 
+/* An object's asynchronous events: taken by the application, acked. */
+struct lagnic_evc {
+	struct lagnic_context *ctx;
+	unsigned reported, acked;
+};
+
 struct lagnic_context {
 	struct lagnic_obj objs;		/* list head */
 	int sock;
@@ -39,7 +46,16 @@ struct lagnic_context {
 	struct roce_device_attr dev;
 	struct roce_port_attr port;
 	struct lagnic_buf bufs[LAGNIC_BUFS_MAX];
+	/* asynchronous events (lagnic_event.c); the tables name the
+	 * objects of the events' handles */
+	int evfd;
+	pthread_mutex_t ev_lock;
+	pthread_cond_t ev_cond;		/* an ack */
+	uint32_t ev_head;		/* the ring's, ours */
+	bool gone;			/* DEVICE_FATAL was reported */
 	struct lagnic_cq *cqs[RDMA_STATUS_CQS];	/* by handle - 1 */
+	struct lagnic_qp *qps[RDMA_WORK_QPS];
+	struct lagnic_srq *srqs[RDMA_WORK_SRQS];
 };
 
 struct lagnic_mr_obj {
@@ -60,6 +76,7 @@ struct lagnic_cq {
 	void *cq_context;
 	struct lagnic_comp_channel *channel;	/* or NULL */
 	unsigned events_acked;
+	struct lagnic_evc evc;
 	struct shm_ring ring;		/* we consume roce_wc */
 	void *mem;
 	size_t len;
@@ -77,6 +94,8 @@ struct lagnic_srq {
 	struct lagnic_obj obj;		/* first */
 	struct lagnic_context *ctx;
 	uint32_t handle;
+	void *srq_context;
+	struct lagnic_evc evc;
 	struct shm_ring ring;		/* we produce rdma_recv_wqe */
 	void *mem;
 	size_t len;
@@ -93,6 +112,8 @@ struct lagnic_qp {
 	struct lagnic_context *ctx;
 	uint32_t handle;
 	uint32_t qp_num;
+	void *qp_context;
+	struct lagnic_evc evc;
 	enum roce_qp_type type;
 	struct roce_qp_cap cap;
 	struct lagnic_srq *srq;		/* or NULL: rq is its own */
@@ -122,6 +143,14 @@ int lagnic_put_recvs(struct lagnic_context *ctx, struct shm_ring *ring,
 /* After posting into the ring of work_bit (rdma_proto.h): mark it, and
  * wake lagnicd if it said it may sleep. */
 void lagnic_doorbell(struct lagnic_context *ctx, unsigned work_bit);
+
+/* lagnic_event.c: an object's handle names it in events from now on
+ * (its evc cleared); withdraw: no longer, its events not taken are
+ * dropped, and it waits for the acks of those taken. */
+void lagnic_ev_register(struct lagnic_context *ctx, enum rdma_event_class cls,
+    uint32_t h, void *obj, struct lagnic_evc *evc);
+void lagnic_ev_withdraw(struct lagnic_context *ctx, enum rdma_event_class cls,
+    uint32_t h, struct lagnic_evc *evc);
 
 void lagnic_obj_add(struct lagnic_context *ctx, struct lagnic_obj *o,
     void (*free_fn)(struct lagnic_obj *o));

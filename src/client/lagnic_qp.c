@@ -81,10 +81,12 @@ lagnic_create_qp(struct lagnic_pd *pd, struct lagnic_qp_init_attr *init)
 	qp->ctx = pd->ctx;
 	qp->handle = p.handle;
 	qp->qp_num = p.qp_num;
+	qp->qp_context = init->qp_context;
 	qp->type = init->qp_type;
 	qp->srq = init->srq;
 	qp->cap = p.cap;
 	init->cap = p.cap;
+	lagnic_ev_register(pd->ctx, RDMA_EVC_QP, p.handle, qp, &qp->evc);
 	lagnic_obj_add(pd->ctx, &qp->obj, obj_free_qp);
 	return qp;
 }
@@ -98,6 +100,7 @@ lagnic_destroy_qp(struct lagnic_qp *qp)
 
 	if (err)
 		return -err;
+	lagnic_ev_withdraw(qp->ctx, RDMA_EVC_QP, qp->handle, &qp->evc);
 	lagnic_obj_del(&qp->obj);
 	obj_free_qp(&qp->obj);
 	return 0;
@@ -107,6 +110,12 @@ uint32_t
 lagnic_qp_num(const struct lagnic_qp *qp)
 {
 	return qp->qp_num;
+}
+
+void *
+lagnic_qp_context(const struct lagnic_qp *qp)
+{
+	return qp->qp_context;
 }
 
 int

@@ -51,6 +51,7 @@ lagnic_create_srq(struct lagnic_pd *pd, struct roce_srq_attr *attr)
 	srq->ctx = pd->ctx;
 	srq->handle = p.handle;
 	attr->max_wr = p.entries;
+	lagnic_ev_register(pd->ctx, RDMA_EVC_SRQ, p.handle, srq, &srq->evc);
 	lagnic_obj_add(pd->ctx, &srq->obj, obj_free_srq);
 	return srq;
 }
@@ -64,9 +65,47 @@ lagnic_destroy_srq(struct lagnic_srq *srq)
 
 	if (err)
 		return -err;
+	lagnic_ev_withdraw(srq->ctx, RDMA_EVC_SRQ, srq->handle, &srq->evc);
 	lagnic_obj_del(&srq->obj);
 	obj_free_srq(&srq->obj);
 	return 0;
+}
+
+int
+lagnic_modify_srq(struct lagnic_srq *srq, struct roce_srq_attr *attr,
+    int attr_mask)
+{
+	struct rdma_modify_srq_req q = { .handle = srq->handle,
+	    .mask = (uint32_t)attr_mask, .attr = *attr };
+
+	return -lagnic_call(srq->ctx, RDMA_MSG_MODIFY_SRQ, &q, NULL, NULL, 0,
+	    NULL, NULL);
+}
+
+int
+lagnic_query_srq(struct lagnic_srq *srq, struct roce_srq_attr *attr)
+{
+	struct rdma_handle q = { .handle = srq->handle };
+	struct rdma_query_srq_rep p;
+	int err = lagnic_call(srq->ctx, RDMA_MSG_QUERY_SRQ, &q, &p, NULL, 0,
+	    NULL, NULL);
+
+	if (err)
+		return -err;
+	*attr = p.attr;
+	return 0;
+}
+
+void
+lagnic_srq_set_context(struct lagnic_srq *srq, void *srq_context)
+{
+	srq->srq_context = srq_context;
+}
+
+void *
+lagnic_srq_context(const struct lagnic_srq *srq)
+{
+	return srq->srq_context;
 }
 
 int

@@ -7,7 +7,9 @@
  * any collecting member, go to the engine, which finds the QP by its
  * number. A remap of the lanes (failover) makes the QPs on moved lanes
  * resend what is not acknowledged at once. The GID table follows the
- * PF's addresses; the port is active while the LAG has carrier.
+ * PF's addresses; the port is active while the LAG has carrier. The
+ * applications hear of both (PORT_ACTIVE / PORT_ERR, GID_CHANGE) and of
+ * their objects' events through the service.
  */
 #include "daemon/nic_priv.h"
 
@@ -35,7 +37,20 @@ nic_rdma_tx(void *ctx, uint32_t lane, struct pkt *pkt)
 	return 0;
 }
 
-static const struct roce_ops nic_rdma_ops = { .tx = nic_rdma_tx };
+/* The engine's asynchronous events, to the applications'. */
+static void
+nic_rdma_event(void *ctx, const struct roce_event *ev)
+{
+	struct nic *nic = ctx;
+
+	if (nic->rdma)
+		rdma_svc_engine_event(nic->rdma, ev);
+}
+
+static const struct roce_ops nic_rdma_ops = {
+	.tx = nic_rdma_tx,
+	.event = nic_rdma_event,
+};
 
 static bool
 member_on_node(const struct lag_member *m, void *arg)
@@ -75,6 +90,7 @@ nic_rdma_start(struct nic *nic, struct nic_err *err)
 		goto fail_engine;
 	memcpy(nic->rdma_lanes, nic->lag->lanes, sizeof(nic->rdma_lanes));
 	roce_engine_set_port_active(nic->roce, nic->lag->carrier);
+	rdma_svc_port_changed(nic->rdma);
 	nic_neigh_start(nic);
 	rdma_svc_set_numa_lane(nic->rdma, numa_lane, nic);
 	return 0;
@@ -141,20 +157,27 @@ nic_rdma_mac_update(struct nic *nic)
 void
 nic_rdma_carrier(struct nic *nic, bool up)
 {
-	if (nic->roce)
-		roce_engine_set_port_active(nic->roce, up);
+	if (!nic->roce)
+		return;
+	roce_engine_set_port_active(nic->roce, up);
+	rdma_svc_port_changed(nic->rdma);	/* only if it changed */
 }
 
-/* The PF's addresses as GIDs: added as they appear. */
+/* The PF's addresses as GIDs: added as they appear (GID_CHANGE to the
+ * applications when one was). */
 void
 nic_rdma_gids_update(struct nic *nic, const struct link_addrs *la)
 {
+	bool added = false;
+
 	if (!nic->roce)
 		return;
-	for (unsigned i = 0; i < la->n_ipv4; i++)
-		roce_gid_add_ipv4(nic->roce, la->ipv4[i]);	/* -EEXIST */
+	for (unsigned i = 0; i < la->n_ipv4; i++)	/* or -EEXIST */
+		added |= roce_gid_add_ipv4(nic->roce, la->ipv4[i]) >= 0;
 	for (unsigned i = 0; i < la->n_ipv6; i++)
-		roce_gid_add_ipv6(nic->roce, la->ipv6[i]);
+		added |= roce_gid_add_ipv6(nic->roce, la->ipv6[i]) >= 0;
+	if (added)
+		rdma_svc_gid_changed(nic->rdma);
 }
 
 /* Every round: rings to the engine and back, the engine's timers. */

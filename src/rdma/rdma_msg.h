@@ -10,7 +10,7 @@
 
 #include "rdma/rdma_proto.h"
 
-#define RDMA_MSG_FDS	2
+#define RDMA_MSG_FDS	3
 
 /* hdr then body (len bytes); fds[0..nfds). 0 or -errno. */
 int rdma_msg_send(int sock, const struct rdma_hdr *hdr, const void *body,

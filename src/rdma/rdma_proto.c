@@ -27,6 +27,8 @@ const struct rdma_msg_sizes rdma_msg_sizes[RDMA_MSG_COUNT] = {
 	[RDMA_MSG_CREATE_SRQ] = { SZ(rdma_create_srq_req),
 	    SZ(rdma_create_srq_rep) },
 	[RDMA_MSG_DESTROY_SRQ] = { SZ(rdma_handle), 0 },
+	[RDMA_MSG_MODIFY_SRQ] = { SZ(rdma_modify_srq_req), 0 },
+	[RDMA_MSG_QUERY_SRQ] = { SZ(rdma_handle), SZ(rdma_query_srq_rep) },
 };
 
 const char *const rdma_msg_names[RDMA_MSG_COUNT] = {

@@ -8,8 +8,8 @@
  * Every message is one packet: a header, then the body of its type, whose
  * size is exact (the service refuses any other length). A reply carries
  * the request's type and sequence number and an error (0 or -errno).
- * File descriptors (memfds of rings and buffers, the doorbell eventfd)
- * travel as SCM_RIGHTS with the message that names them.
+ * File descriptors (memfds of rings and buffers, the doorbell and event
+ * eventfds) travel as SCM_RIGHTS with the message that names them.
  *
  * Objects are named by handles the service gives out; a handle is only
  * looked up among the objects of the connection it came on, so one
@@ -24,7 +24,7 @@
 #include "lagnic/verbs.h"
 #include "lib/compiler.h"
 
-#define RDMA_PROTO_VERSION	2
+#define RDMA_PROTO_VERSION	3
 #define RDMA_MAX_SGE		8
 #define RDMA_MAX_INLINE		256
 /* No application address at or above this (57-bit user space). */
@@ -40,7 +40,8 @@
 	_(CREATE_AH) _(DESTROY_AH)					\
 	_(CREATE_QP) _(DESTROY_QP) _(MODIFY_QP) _(QUERY_QP)		\
 	_(CREATE_CHANNEL) _(DESTROY_CHANNEL)	/* completion channels */ \
-	_(CREATE_SRQ) _(DESTROY_SRQ)
+	_(CREATE_SRQ) _(DESTROY_SRQ)					\
+	_(MODIFY_SRQ) _(QUERY_SRQ)
 
 enum rdma_msg_type {
 #define RDMA_MSG_ENUM(n) RDMA_MSG_##n,
@@ -62,7 +63,10 @@ struct rdma_hello_req {
 	uint32_t version;
 	uint32_t pad;
 };
-/* + the doorbell eventfd (SCM_RIGHTS): write it when status->sleeping */
+/* + three fds (SCM_RIGHTS): the doorbell eventfd (write it when
+ * status->sleeping), the status page's memfd, and the event eventfd
+ * (EFD_SEMAPHORE: lagnicd adds 1 per event it puts in the status page's
+ * event ring; read one, then take one event) */
 struct rdma_hello_rep {
 	uint32_t version;
 	uint32_t pad;
@@ -172,6 +176,20 @@ struct rdma_create_srq_rep {
 	uint64_t ring_bytes;
 };
 
+/* MODIFY_SRQ: mask ROCE_SRQ_LIMIT arms the limit (max_wr resize,
+ * ROCE_SRQ_MAX_WR, is refused: -EOPNOTSUPP). QUERY_SRQ: a struct
+ * rdma_handle; reply the attributes, srq_limit 0 once it fired. */
+struct rdma_modify_srq_req {
+	uint32_t handle;
+	uint32_t mask;			/* enum roce_srq_attr_mask */
+	struct roce_srq_attr attr;
+	uint32_t pad;
+};
+struct rdma_query_srq_rep {
+	struct roce_srq_attr attr;
+	uint32_t pad;
+};
+
 /* CREATE_CHANNEL: no body; + the application's eventfd, which lagnicd
  * writes 1 to for each notification of a CQ of the channel. Reply: a
  * struct rdma_handle. */
@@ -192,6 +210,36 @@ enum rdma_cq_arm {
 	RDMA_CQ_ARM_SOLICITED,		/* the next solicited or failed one */
 };
 
+/* An asynchronous event as it crosses. */
+struct rdma_async_event {
+	uint32_t type;			/* enum roce_event_type */
+	uint32_t handle;		/* of its QP, SRQ or CQ; port events: 1 */
+};
+#define RDMA_EVENTS		128
+#define RDMA_EVENT_VOID		UINT32_MAX
+
+/* What an event's handle names. */
+enum rdma_event_class {
+	RDMA_EVC_DEVICE, RDMA_EVC_QP, RDMA_EVC_CQ, RDMA_EVC_SRQ,
+};
+
+static inline enum rdma_event_class
+rdma_event_class(uint32_t type)
+{
+	switch (type) {
+	case ROCE_EVENT_QP_FATAL: case ROCE_EVENT_QP_REQ_ERR:
+	case ROCE_EVENT_QP_ACCESS_ERR: case ROCE_EVENT_COMM_EST:
+	case ROCE_EVENT_SQ_DRAINED: case ROCE_EVENT_QP_LAST_WQE_REACHED:
+		return RDMA_EVC_QP;
+	case ROCE_EVENT_CQ_ERR:
+		return RDMA_EVC_CQ;
+	case ROCE_EVENT_SRQ_LIMIT_REACHED:
+		return RDMA_EVC_SRQ;
+	default:
+		return RDMA_EVC_DEVICE;
+	}
+}
+
 struct rdma_status {
 	_Atomic uint32_t sleeping;	/* 1: ring the doorbell after posting */
 	uint32_t pad;
@@ -204,6 +252,17 @@ struct rdma_status {
 	 * requests in it; lagnicd takes the bits and serves only those
 	 * rings (a round costs what has work, not what exists) */
 	_Atomic uint64_t work[RDMA_WORK_WORDS];
+	/* the port's state (IBV_PORT_ACTIVE / DOWN), kept current */
+	_Atomic uint32_t port_state;
+	/* asynchronous events: lagnicd fills ev[tail % RDMA_EVENTS] and
+	 * then adds 1 to the event eventfd; the application takes
+	 * ev[head % RDMA_EVENTS]. A full ring loses the event (counted).
+	 * The application may withdraw an event it has not taken (its
+	 * object was destroyed) by setting its type to RDMA_EVENT_VOID. */
+	_Atomic uint32_t ev_lost;
+	_Atomic uint32_t ev_head;
+	_Atomic uint32_t ev_tail;
+	struct rdma_async_event ev[RDMA_EVENTS];
 };
 #define RDMA_STATUS_BYTES	4096
 static_assert(sizeof(struct rdma_status) <= RDMA_STATUS_BYTES, "status");

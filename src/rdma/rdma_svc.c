@@ -21,6 +21,7 @@ rdma_svc_create(struct rdma_svc **out, struct roce_engine *engine)
 		return -ENOMEM;
 	s->e = engine;
 	s->log_rl = (struct ratelimit)RATELIMIT_INIT;
+	s->port_state = rdma_svc_port_state(s);
 	*out = s;
 	return 0;
 }
@@ -117,6 +118,8 @@ rdma_svc_client_close(struct rdma_svc *s, struct rdma_client *c)
 	close(c->fd);
 	if (c->doorbell >= 0)
 		close(c->doorbell);
+	if (c->evfd >= 0)
+		close(c->evfd);
 	if (c->pidfd >= 0)
 		close(c->pidfd);
 	free(c);
@@ -153,6 +156,7 @@ rdma_svc_client_add(struct rdma_svc *s, int fd, struct rdma_client **out)
 	c->svc = s;
 	c->fd = fd;
 	c->doorbell = -1;
+	c->evfd = -1;
 	rdma_client_mem_init(c);
 	s->clients[slot] = c;
 	s->cnt.clients++;
@@ -255,7 +259,8 @@ rdma_pd_of(struct rdma_client *c, uint32_t h)
 	return i < 0 ? NULL : c->pds[i];
 }
 
-/* HELLO: the version, the device, the doorbell and the status page. */
+/* HELLO: the version, the device, the doorbell, the status page and the
+ * event eventfd. */
 static int
 req_hello(struct rdma_req *r)
 {
@@ -269,25 +274,40 @@ req_hello(struct rdma_req *r)
 	c->doorbell = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (c->doorbell < 0)
 		return -errno;
+	/* blocking: the file is shared, and the application's reads wait
+	 * unless it sets O_NONBLOCK itself (our writes never block) */
+	c->evfd = eventfd(0, EFD_CLOEXEC | EFD_SEMAPHORE);
+	if (c->evfd < 0) {
+		err = -errno;
+		goto fail_doorbell;
+	}
 	c->status_len = RDMA_STATUS_BYTES;
 	err = shm_region_create("lagnic-status", c->status_len, &sfd,
 	    &c->status_mem);
 	if (err) {
-		close(c->doorbell);
-		c->doorbell = -1;
 		c->status_mem = NULL;
-		return err;
+		goto fail_evfd;
 	}
 	/* commit: nothing below may fail */
 	c->status = c->status_mem;
+	atomic_store(&c->status->port_state, c->svc->port_state);
 	c->hello = true;
 	p->version = RDMA_PROTO_VERSION;
 	roce_query_device(c->svc->e, &p->dev);
 	roce_query_port(c->svc->e, 1, &p->port);
+	p->port.state = c->svc->port_state;
 	r->rep_fds[0] = c->doorbell;	/* a copy goes; we keep ours */
 	r->rep_fds[1] = sfd;
-	r->rep_nfds = 2;
+	r->rep_fds[2] = c->evfd;	/* a copy goes; we keep ours */
+	r->rep_nfds = 3;
 	return 0;
+fail_evfd:
+	close(c->evfd);
+	c->evfd = -1;
+fail_doorbell:
+	close(c->doorbell);
+	c->doorbell = -1;
+	return err;
 }
 
 static int
@@ -586,6 +606,8 @@ static rdma_req_fn *const rdma_handlers[RDMA_MSG_COUNT] = {
 	[RDMA_MSG_DESTROY_CHANNEL] = rdma_req_destroy_channel,
 	[RDMA_MSG_CREATE_SRQ] = rdma_req_create_srq,
 	[RDMA_MSG_DESTROY_SRQ] = rdma_req_destroy_srq,
+	[RDMA_MSG_MODIFY_SRQ] = rdma_req_modify_srq,
+	[RDMA_MSG_QUERY_SRQ] = rdma_req_query_srq,
 };
 
 /* Exact sizes, a known type, HELLO first, fds only where they belong. */
@@ -620,7 +642,8 @@ rdma_req_reply(struct rdma_req *r, int err)
 	/* the fds we made for the client are its now (the doorbell: a
 	 * copy went, ours stays) */
 	for (unsigned i = 0; i < r->rep_nfds; i++)
-		if (r->rep_fds[i] != r->c->doorbell)
+		if (r->rep_fds[i] != r->c->doorbell &&
+		    r->rep_fds[i] != r->c->evfd)
 			close(r->rep_fds[i]);
 	return e;
 }

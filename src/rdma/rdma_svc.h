@@ -39,6 +39,8 @@ struct rdma_svc_counters {
 	uint64_t cq_events;		/* completion channel notifications */
 	uint64_t mem_faults;		/* copies to or from an application's
 					 * own memory that failed */
+	uint64_t async_events;		/* put in the clients' event rings */
+	uint64_t events_lost;		/* a client's event ring was full */
 };
 
 int rdma_svc_create(struct rdma_svc **out, struct roce_engine *engine);
@@ -85,6 +87,19 @@ void rdma_svc_set_resolver(struct rdma_svc *svc, rdma_svc_resolve_fn *fn,
 typedef uint32_t rdma_svc_numa_lane_fn(void *arg, int numa_node);
 void rdma_svc_set_numa_lane(struct rdma_svc *svc, rdma_svc_numa_lane_fn *fn,
     void *arg);
+
+/*
+ * Asynchronous events to the applications (ibv_get_async_event):
+ *  - engine_event: the engine's (struct roce_ops.event; completion
+ *    notifications are ignored), to the client owning the QP, SRQ or CQ;
+ *  - port_changed: after roce_engine_set_port_active() (the LAG's
+ *    carrier): PORT_ACTIVE or PORT_ERR to every client if the port's
+ *    state changed, and the state in their status pages;
+ *  - gid_changed: GID_CHANGE to every client (the GID table changed).
+ */
+void rdma_svc_engine_event(struct rdma_svc *svc, const struct roce_event *ev);
+void rdma_svc_port_changed(struct rdma_svc *svc);
+void rdma_svc_gid_changed(struct rdma_svc *svc);
 
 bool rdma_svc_poll(struct rdma_svc *svc);
 const struct rdma_svc_counters *rdma_svc_counters(const struct rdma_svc *s);

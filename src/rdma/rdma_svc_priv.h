@@ -74,6 +74,7 @@ struct rdma_client {
 	struct rdma_svc *svc;
 	int fd;
 	int doorbell;			/* eventfd */
+	int evfd;			/* eventfd: events in the ring */
 	pid_t pid;			/* who connected: its memory */
 	int pidfd;			/* readable once it exited; or -1 */
 	struct rdma_status *status;
@@ -102,6 +103,7 @@ struct rdma_svc {
 	rdma_svc_numa_lane_fn *numa_lane;
 	void *numa_lane_arg;
 	struct ratelimit log_rl;
+	uint32_t port_state;		/* as the clients were told */
 	struct rdma_client *clients[RDMA_CLIENTS_MAX];
 	struct rdma_svc_counters cnt;
 };
@@ -139,6 +141,8 @@ int rdma_req_query_qp(struct rdma_req *r);
 /* rdma_svc_srq.c: shared receive queues */
 int rdma_req_create_srq(struct rdma_req *r);
 int rdma_req_destroy_srq(struct rdma_req *r);
+int rdma_req_modify_srq(struct rdma_req *r);
+int rdma_req_query_srq(struct rdma_req *r);
 struct rdma_srq *rdma_srq_of(struct rdma_client *c, uint32_t h);
 void rdma_srqs_free(struct rdma_client *c);
 /* Receive WQEs from an SRQ's ring into the engine: their number, or
@@ -168,6 +172,11 @@ void rdma_svc_error_wc(struct rdma_client *c, struct rdma_qp *q,
 int rdma_svc_client_poll(struct rdma_client *c);
 void rdma_svc_client_close(struct rdma_svc *s, struct rdma_client *c);
 bool rdma_svc_client_pending(const struct rdma_client *c);
+
+/* rdma_svc_event.c: asynchronous events */
+/* Into c's event ring (handle: of the object, 1 for the port). */
+void rdma_client_event(struct rdma_client *c, uint32_t type, uint32_t handle);
+uint32_t rdma_svc_port_state(const struct rdma_svc *s);
 
 /* rdma_svc_mem.c: MRs over the application's own memory */
 extern const struct roce_mem_ops rdma_client_mem_ops;

@@ -67,6 +67,30 @@ rdma_req_create_srq(struct rdma_req *r)
 	return 0;
 }
 
+int
+rdma_req_modify_srq(struct rdma_req *r)
+{
+	const struct rdma_modify_srq_req *q = r->body;
+	struct rdma_srq *s = rdma_srq_of(r->c, q->handle);
+
+	if (!s)
+		return -EINVAL;
+	return roce_modify_srq(s->srq, &q->attr, (int)q->mask);
+}
+
+int
+rdma_req_query_srq(struct rdma_req *r)
+{
+	const struct rdma_handle *q = r->body;
+	struct rdma_query_srq_rep *p = rdma_rep_body(r);
+	struct rdma_srq *s = rdma_srq_of(r->c, q->handle);
+
+	if (!s)
+		return -EINVAL;
+	roce_query_srq(s->srq, &p->attr);
+	return 0;
+}
+
 static void
 srq_free(struct rdma_srq *s)
 {

@@ -48,6 +48,8 @@ host_event(void *ctx, const struct roce_event *ev)
 {
 	struct rf_host *h = ctx;
 
+	if (h->event_fn)
+		h->event_fn(h->event_arg, ev);
 	if (ev->comp) {
 		h->cq_events++;
 		return;

@@ -37,6 +37,9 @@ struct rf_host {
 	unsigned lane_events;
 	unsigned cq_events, async_events;
 	enum roce_event_type last_async;
+	/* if set, every event is passed on (an RDMA service's) */
+	void (*event_fn)(void *arg, const struct roce_event *ev);
+	void *event_arg;
 	uint64_t tx_refused;		/* no member for the lane */
 	/* a copy of every frame sent, if spy is set */
 	bool spy;
