@@ -139,6 +139,19 @@ echo '{"runner": {"name": "activebackup"},' >"$LOGDIR/bad.json"
 expect 2 "line 2, column" \
 	inns h0 "$LAGNICD" -c "$LOGDIR/bad.json" -s "$LOGDIR/bad.sock"
 
+note "lagnicd -P: a bad priority is refused; a good one is SCHED_FIFO"
+expect 2 "-P 0: a priority from 1 to 99" \
+	inns h0 "$LAGNICD" -P 0 -s "$LOGDIR/bad.sock" -p eth2
+expect 2 "-P 5x: a priority from 1 to 99" \
+	inns h0 "$LAGNICD" -P 5x -s "$LOGDIR/bad.sock" -p eth2
+"$TESTBED" spawn "$TB" h1 "$LOGDIR/lagnicd-rt.log" "$LAGNICD" -n lagrt \
+	-P 10 -s "$LOGDIR/rt.sock" -r "$LOGDIR/rt.rdma.sock" -b "$BACKEND" \
+	-p eth2 >"$LOGDIR/lagnicd-rt.pid"
+wait_for 10 inns h1 ip link show lagrt || fail "lagnicd -P 10 did not start"
+rt=$(awk '{ print $41, $40 }' "/proc/$(cat "$LOGDIR/lagnicd-rt.pid")/stat")
+[ "$rt" = "1 10" ] ||
+	fail "lagnicd -P 10: policy/priority '$rt', want SCHED_FIFO (1) at 10"
+
 note "the daemon goes away: monitor ends with status 1"
 "$TESTBED" down "$TB"
 rc=0; wait "$mon" || rc=$?
