@@ -41,6 +41,12 @@ PEERS=${PEERS:-$SRC/../shared/peers}
 LOG=$(mktemp -d /tmp/lagnic-failover.XXXXXX)
 IMPLS=${IMPLS:-lagnic ovs dpdk}
 RT_PRIO=${RT_PRIO:-50}
+# the probe busy-polls under SCHED_FIFO at PROBE_PRIO (0: as any process),
+# so that it reads the event and the frame when they come, not when the
+# scheduler gives it a CPU back
+PROBE_PRIO=${PROBE_PRIO:-90}
+PROBE=("$BUILD/bench/failover_probe")
+[ "$PROBE_PRIO" -gt 0 ] && PROBE=(chrt -f "$PROBE_PRIO" "${PROBE[@]}")
 DPDK_TRIALS=${DPDK_TRIALS:-3}
 DPDK_TIMEOUT_S=${DPDK_TIMEOUT_S:-5}
 DPDK_PMD=${DPDK_PMD:-af_packet}
@@ -131,7 +137,7 @@ dpdk_tx() {
 # some trials timed out (it exits 1 then)
 probe() {
 	local out
-	out=$("$BUILD/bench/failover_probe" --rx-ns "$TB-h1" --rx-if eth0,eth1 \
+	out=$("${PROBE[@]}" --rx-ns "$TB-h1" --rx-if eth0,eth1 \
 		--lag-ns "$TB-h0" --cut-ns "$1" --cut-if eth0,eth1 \
 		--trials "$2" --timeout-ms "$3" --settle-ms "$SETTLE_MS" --json 2>&1) || true
 	case $out in
@@ -231,7 +237,7 @@ measure() {
 		>/dev/null
 	cut_ns=$TB-h0
 	[ "$side" = partner ] && cut_ns=$TB-h1
-	out=$("$BUILD/bench/failover_probe" --rx-ns "$TB-h1" --rx-if eth0,eth1 \
+	out=$("${PROBE[@]}" --rx-ns "$TB-h1" --rx-if eth0,eth1 \
 		--lag-ns "$TB-h0" --cut-ns "$cut_ns" --cut-if eth0,eth1 \
 		--trials "$TRIALS" --settle-ms "$SETTLE_MS" --json) ||
 		out="{\"error\": \"probe failed: $out\"}"
@@ -242,7 +248,10 @@ measure() {
 }
 
 echo "# failover: $MODE, $TRIALS trials each for lagnic and ovs, stream $RATE frames/s,"
-echo "# lagnic backend $BACKEND; $(nproc) CPUs; foreign load: $(pgrep -c -f '^qemu-system' || true)"
+echo "# lagnic backend $BACKEND; lagnic-rt: lagnicd -P $RT_PRIO; probe SCHED_FIFO" \
+	"priority $PROBE_PRIO (0: none); $(nproc) CPUs;" \
+	"foreign load: $(pgrep -c -f '^qemu-system' || true); load average" \
+	"$(cut -d' ' -f1-3 /proc/loadavg)"
 [[ " $IMPLS " = *" dpdk "* ]] &&
 	echo "# dpdk: testpmd bonding mode $DPDK_MODE over $DPDK_PMD, one unpaced flow," \
 		"$DPDK_TRIALS trials waiting at most $DPDK_TIMEOUT_S s, long trial ${DPDK_LONG_S} s"
