@@ -89,6 +89,8 @@ ibv_destroy_cq(struct ibv_cq *cq)
 	vb_unlock(c);
 	if (err)
 		return err;
+	vb_events_wait(&cq->mutex, &cq->cond, &cq->async_events_completed,
+	    &q->async_reported);
 	pthread_spin_destroy(&q->lock);
 	free(q);
 	return 0;

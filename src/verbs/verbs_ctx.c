@@ -172,11 +172,15 @@ query_port(struct ibv_context *ctx, uint8_t port, struct ibv_port_attr *a,
 {
 	struct vb_context *c = vb_ctx(ctx);
 	struct ibv_port_attr p = { 0 };
-	bool up = c->port.state == IBV_PORT_ACTIVE;
+	struct roce_port_attr now;
+	bool up;
 
 	if (port != VB_PORT)
 		return EINVAL;
-	p.state = (enum ibv_port_state)c->port.state;
+	/* the LAG's carrier as lagnicd keeps it in the status page */
+	lagnic_query_port(c->lc, VB_PORT, &now);
+	up = now.state == IBV_PORT_ACTIVE;
+	p.state = (enum ibv_port_state)now.state;
 	p.max_mtu = (enum ibv_mtu)c->port.max_mtu;
 	p.active_mtu = (enum ibv_mtu)c->port.active_mtu;
 	p.gid_tbl_len = (int)c->port.gid_tbl_len;
@@ -372,11 +376,6 @@ ibv_open_device(struct ibv_device *device)
 		err = errno;
 		goto fail_free;
 	}
-	c->async_fd = eventfd(0, EFD_CLOEXEC);
-	if (c->async_fd < 0) {
-		err = errno;
-		goto fail_close;
-	}
 	/* commit: nothing below may fail */
 	lagnic_query_device(c->lc, &c->dev);
 	lagnic_query_port(c->lc, VB_PORT, &c->port);
@@ -384,14 +383,12 @@ ibv_open_device(struct ibv_device *device)
 	ctx = &c->vctx.context;
 	ctx->device = device;
 	ctx->cmd_fd = -1;
-	ctx->async_fd = c->async_fd;
+	ctx->async_fd = lagnic_async_fd(c->lc);	/* readable: events */
 	ctx->num_comp_vectors = 1;
 	pthread_mutex_init(&ctx->mutex, NULL);
 	ctx->abi_compat = __VERBS_ABI_IS_EXTENDED;
 	ops_init(c);
 	return ctx;
-fail_close:
-	lagnic_close(c->lc);
 fail_free:
 	free(c);
 	return vb_fail(err);
@@ -404,28 +401,9 @@ ibv_close_device(struct ibv_context *ctx)
 	struct vb_context *c = vb_ctx(ctx);
 
 	lagnic_close(c->lc);
-	close(c->async_fd);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 	return 0;
-}
-
-/* lagnic raises no async events to programs yet: the fd never becomes
- * readable; a blocking read waits, a non-blocking one says EAGAIN. */
-int
-ibv_get_async_event(struct ibv_context *ctx, struct ibv_async_event *event)
-{
-	uint64_t v;
-
-	if (read(ctx->async_fd, &v, sizeof(v)) < 0)
-		return -1;
-	errno = EIO;
-	return -1;
-}
-
-void
-ibv_ack_async_event(struct ibv_async_event *event)
-{
 }
 
 /* lagnicd reaches the memory through the process (shared or read by

@@ -39,8 +39,7 @@ struct vb_context {
 	struct lagnic_context *lc;
 	pthread_mutex_t lock;		/* one request on lagnicd's socket */
 	struct roce_device_attr dev;
-	struct roce_port_attr port;
-	int async_fd;			/* an eventfd nothing writes */
+	struct roce_port_attr port;	/* as at open; the state is read anew */
 };
 
 struct vb_pd {
@@ -69,6 +68,7 @@ struct vb_cq {
 	pthread_spinlock_t lock;	/* the ring has one consumer */
 	uint64_t wc_flags;		/* ibv_create_cq_ex: what may be read */
 	struct roce_wc cur;		/* ibv_start_poll/ibv_next_poll */
+	uint32_t async_reported;	/* async events returned (cq.mutex) */
 };
 
 /* Work requests built with ibv_wr_*() between wr_start and wr_complete. */
@@ -87,6 +87,7 @@ struct vb_qp {
 	struct ibv_qp_cap cap;		/* what the QP got */
 	int sq_sig_all;
 	struct vb_wr_batch b;
+	uint32_t events_reported;	/* async events returned (qp.mutex) */
 };
 
 #define VB_MAX_SGE	8		/* roce's per WQE */
@@ -97,6 +98,7 @@ struct vb_srq {
 	struct lagnic_srq *ls;
 	pthread_spinlock_t lock;
 	struct ibv_srq_attr attr;
+	uint32_t events_reported;	/* async events returned (srq.mutex) */
 };
 
 static inline struct vb_context *
@@ -121,6 +123,10 @@ void vb_lock(struct vb_context *c);
 void vb_unlock(struct vb_context *c);
 void vb_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *vb_fail(int err);		/* errno = err, NULL */
+
+/* verbs_event.c: after an object's destroy, its async events acked */
+void vb_events_wait(pthread_mutex_t *m, pthread_cond_t *cond,
+    const uint32_t *completed, const uint32_t *reported);
 
 /* verbs_neigh.c: the next hop's MAC for a GID (RoCE: an IP address) */
 int vb_gid_to_mac(const union ibv_gid *gid, uint8_t mac[6]);

@@ -63,7 +63,7 @@ qp_new(struct ibv_context *ctx, struct ibv_pd *pd,
 {
 	struct vb_context *c = vb_ctx(ctx);
 	struct lagnic_qp_init_attr li = {
-		.qp_context = a->qp_context, .qp_type = (enum roce_qp_type)a->qp_type,
+		.qp_type = (enum roce_qp_type)a->qp_type,
 		.sq_sig_all = a->sq_sig_all, .lane = ROCE_LANE_AUTO,
 		.send_cq = vb_cq(a->send_cq)->lcq,
 		.recv_cq = vb_cq(a->recv_cq)->lcq,
@@ -79,6 +79,7 @@ qp_new(struct ibv_context *ctx, struct ibv_pd *pd,
 	q = calloc(1, sizeof(*q));
 	if (!q)
 		return vb_fail(ENOMEM);
+	li.qp_context = q;	/* liblagnic's events name this struct */
 	vb_lock(c);
 	q->lq = lagnic_create_qp(vb_pd(pd)->lp, &li);
 	vb_unlock(c);
@@ -280,6 +281,8 @@ ibv_destroy_qp(struct ibv_qp *qp)
 	vb_unlock(c);
 	if (err)
 		return err;
+	vb_events_wait(&qp->mutex, &qp->cond, &qp->events_completed,
+	    &q->events_reported);
 	vb_qp_ex_fini(q);
 	pthread_spin_destroy(&q->sq_lock);
 	pthread_spin_destroy(&q->rq_lock);

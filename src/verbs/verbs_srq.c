@@ -1,6 +1,6 @@
 /*
- * Shared receive queues over liblagnic's: create, query, destroy, post.
- * lagnic has no SRQ limit event and no resize: ibv_modify_srq fails.
+ * Shared receive queues over liblagnic's: create, modify (the limit; no
+ * resize: IBV_SRQ_MAX_WR is EOPNOTSUPP), query, destroy, post.
  */
 #include "verbs/verbs_priv.h"
 
@@ -17,10 +17,6 @@ ibv_create_srq(struct ibv_pd *pd, struct ibv_srq_init_attr *init)
 	struct vb_srq *s;
 	int err;
 
-	if (a.srq_limit) {
-		vb_trace("create_srq: no SRQ limit event in lagnic");
-		return vb_fail(EOPNOTSUPP);
-	}
 	if (a.max_sge > VB_MAX_SGE)
 		return vb_fail(EINVAL);
 	s = calloc(1, sizeof(*s));
@@ -35,6 +31,7 @@ ibv_create_srq(struct ibv_pd *pd, struct ibv_srq_init_attr *init)
 		return vb_fail(err);
 	}
 	/* commit: nothing below may fail */
+	lagnic_srq_set_context(s->ls, s);	/* its events name this */
 	init->attr.max_wr = a.max_wr;		/* what it got */
 	s->attr = init->attr;
 	pthread_spin_init(&s->lock, PTHREAD_PROCESS_PRIVATE);
@@ -49,14 +46,35 @@ ibv_create_srq(struct ibv_pd *pd, struct ibv_srq_init_attr *init)
 int
 ibv_modify_srq(struct ibv_srq *srq, struct ibv_srq_attr *attr, int mask)
 {
-	vb_trace("modify_srq: not supported by lagnic");
-	return EOPNOTSUPP;
+	struct vb_context *c = vb_ctx(srq->context);
+	struct roce_srq_attr a = { .max_wr = attr->max_wr,
+	    .max_sge = attr->max_sge, .srq_limit = attr->srq_limit };
+	int err;
+
+	if (mask & IBV_SRQ_MAX_WR)
+		vb_trace("modify_srq: lagnic does not resize an SRQ");
+	vb_lock(c);
+	err = lagnic_modify_srq(vb_srq(srq)->ls, &a, mask);
+	vb_unlock(c);
+	return err;
 }
 
+/* srq_limit: as armed, 0 once it fired. */
 int
 ibv_query_srq(struct ibv_srq *srq, struct ibv_srq_attr *attr)
 {
-	*attr = vb_srq(srq)->attr;
+	struct vb_context *c = vb_ctx(srq->context);
+	struct vb_srq *s = vb_srq(srq);
+	struct roce_srq_attr a;
+	int err;
+
+	vb_lock(c);
+	err = lagnic_query_srq(s->ls, &a);
+	vb_unlock(c);
+	if (err)
+		return err;
+	*attr = s->attr;
+	attr->srq_limit = a.srq_limit;
 	return 0;
 }
 
@@ -72,6 +90,8 @@ ibv_destroy_srq(struct ibv_srq *srq)
 	vb_unlock(c);
 	if (err)
 		return err;
+	vb_events_wait(&srq->mutex, &srq->cond, &srq->events_completed,
+	    &s->events_reported);
 	pthread_spin_destroy(&s->lock);
 	free(s);
 	return 0;

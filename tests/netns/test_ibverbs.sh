@@ -5,8 +5,10 @@
 # as ibv_devices/ibv_devinfo see it; RC, UD and SRQ pingpong, polling and on
 # completion channels; perftest's
 # bandwidth, latency and atomic tests, each side's output checked; the
-# extended verbs and the refusals (verbs_ex.c); then
-# the active member cut in the middle of a run, which still ends well.
+# extended verbs, the SRQ limit and QP events, and the refusals
+# (verbs_ex.c); the port's async events as the links go (none while one
+# member is left, PORT_ERR when none is, PORT_ACTIVE when one is back);
+# then the active member cut in the middle of a run, which still ends well.
 set -euo pipefail
 BUILD=${BUILD:?set BUILD to the meson build dir}
 BACKEND=${BACKEND:-afpacket}
@@ -80,6 +82,8 @@ perftest() {
 	done
 	note "$t: $(grep -E "$row" "$LOGDIR/$t.client" | tr -s ' \t' ' ')"
 }
+
+not() { ! "$@"; }
 
 both_up() {
 	ctl h0 -j show | python3 -c 'import json,sys
@@ -183,12 +187,38 @@ pair send_lat_e 18515 ib_send_lat -d lagnic0 -x 0 -n 200 -e
 for side in server client; do expect send_lat_e "$side" "$LAT_ROW"; done
 note "ib_send_bw -e, ib_send_lat -e: ok"
 
-# The extended verbs (ibv_create_cq_ex, ibv_create_qp_ex, ibv_wr_*) and
-# an SRQ; what lagnic refuses (SRQ limit, UC, MW, an iova, LOCAL_INV,
-# resize_cq)
+# The extended verbs (ibv_create_cq_ex, ibv_create_qp_ex, ibv_wr_*), an
+# SRQ and its limit (SRQ_LIMIT_REACHED), SQ_DRAINED; what lagnic refuses
+# (an SRQ resize, UC, MW, an iova, LOCAL_INV, resize_cq)
 pair verbs_ex 18516 "$VERBS_EX" -g 0
 for side in server client; do expect verbs_ex "$side" '^verbs_ex: ok$'; done
 note "verbs_ex: ok"
+
+# The port's async events (ibv_get_async_event on a non-blocking
+# async_fd): one member cut is none (the LAG keeps carrier); both cut,
+# PORT_ERR and the port DOWN; one back, PORT_ACTIVE and the port ACTIVE.
+port_event() { grep -q "^event: PORT_$1 state PORT_$2\$" \
+	"$LOGDIR/events.out"; }
+bg verbs h0 "$VERBS_EX" -E 60 -n 2 >"$LOGDIR/events.out" 2>&1
+EV=$BG_PID
+wait_for 10 grep -q '^port: PORT_ACTIVE$' "$LOGDIR/events.out" ||
+	fail "events: $(cat "$LOGDIR/events.out")"
+inns h0 ip link set eth0 down
+wait_for 5 not both_up || fail "eth0 still up in the LAG: $(ctl h0 show)"
+sleep 1		# an event would have come by now
+grep -q '^event: PORT_' "$LOGDIR/events.out" &&
+	fail "a port event for one member's cut: $(cat "$LOGDIR/events.out")"
+inns h0 ip link set eth1 down
+wait_for 10 port_event ERR DOWN ||
+	fail "no PORT_ERR with both links cut: $(cat "$LOGDIR/events.out")"
+inns h0 ip link set eth0 up
+wait_for 10 port_event ACTIVE ACTIVE ||
+	fail "no PORT_ACTIVE with a link back: $(cat "$LOGDIR/events.out")"
+wait "$EV" || fail "events: $(cat "$LOGDIR/events.out")"
+inns h0 ip link set eth1 up
+wait_for 10 both_up || fail "links not back in the LAG: $(ctl h0 show)"
+wait_for 10 inns h0 ping -c 1 -W 1 10.77.0.2 || fail "no ping after the cuts"
+note "port events: $(grep -c '^event: PORT' "$LOGDIR/events.out") (none for one member's cut)"
 
 # A cut in the middle of perftest runs (by duration): writes, then reads.
 # -u 18: a 1 s transport timeout (perftest's 14 is 67 ms, 7 retries) so

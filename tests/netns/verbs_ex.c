@@ -3,15 +3,23 @@
  * pingpongs do not use here, built against the system's libibverbs and
  * run on lagnic's through lagnic-run: ibv_create_cq_ex and its polling,
  * ibv_create_qp_ex with the ibv_wr_* API (RDMA WRITE, then SEND with
- * immediate), ibv_query_qp, an SRQ, a UD echo answered through
+ * immediate), ibv_query_qp, an SRQ with its limit (SRQ_LIMIT_REACHED
+ * once a SEND takes it below), SQ_DRAINED, a UD echo answered through
  * ibv_create_ah_from_wc, and the calls lagnic refuses, each with the
  * error verbs programs expect. The client writes a pattern and sends; the
  * server checks both. Exit status 0 and "verbs_ex: ok" when all held.
+ *
+ * verbs_ex -E SECONDS -n COUNT: the port's events. Prints "port: STATE"
+ * at start, then "event: TYPE state STATE" for each async event (the
+ * port's state queried after it), on a non-blocking async_fd; exits 0
+ * after COUNT port events (PORT_ERR, PORT_ACTIVE), 1 after SECONDS.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <infiniband/verbs.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +32,8 @@
 
 struct info {
 	uint32_t qpn, rkey;
+	uint32_t srq_qpn;		/* the server's QP on its SRQ */
+	uint32_t pad;
 	uint64_t va;
 	uint8_t gid[16];
 };
@@ -72,21 +82,20 @@ static void
 refusals(struct ibv_pd *pd, struct ibv_cq *cq,
     struct ibv_qp *qp, void *buf)
 {
-	struct ibv_srq_init_attr sa = { .attr = { .max_wr = 1, .max_sge = 1,
-	    .srq_limit = 1 } };
+	struct ibv_srq_init_attr sa = { .attr = { .max_wr = 1, .max_sge = 1 } };
 	struct ibv_srq *srq;
 	struct ibv_qp_init_attr ua = { .send_cq = cq, .recv_cq = cq,
 	    .qp_type = IBV_QPT_UC, .cap = { 1, 1, 1, 1, 0 } };
 	struct ibv_send_wr wr = { .opcode = IBV_WR_LOCAL_INV }, *bad = NULL;
 
-	errno = 0;
-	check(!ibv_create_srq(pd, &sa) && errno == EOPNOTSUPP,
-	    "SRQ limit refused");
-	sa.attr.srq_limit = 0;
 	srq = ibv_create_srq(pd, &sa);
 	check(srq && sa.attr.max_wr >= 1, "SRQ");
-	check(ibv_modify_srq(srq, &sa.attr, IBV_SRQ_LIMIT) == EOPNOTSUPP,
-	    "SRQ limit refused");
+	sa.attr.max_wr *= 2;
+	check(ibv_modify_srq(srq, &sa.attr, IBV_SRQ_MAX_WR) == EOPNOTSUPP,
+	    "SRQ resize refused");
+	sa.attr.srq_limit = 1000;
+	check(ibv_modify_srq(srq, &sa.attr, IBV_SRQ_LIMIT) == EINVAL,
+	    "SRQ limit above max_wr refused");
 	check(!ibv_destroy_srq(srq), "destroy SRQ");
 	errno = 0;
 	check(!ibv_create_qp(pd, &ua) && errno == EOPNOTSUPP, "UC refused");
@@ -240,10 +249,164 @@ ud_echo(int fd, struct ibv_pd *pd, struct ibv_cq *cq, struct ibv_mr *mr,
 	check(!ibv_destroy_ah(ah) && !ibv_destroy_qp(qp), "UD teardown");
 }
 
+/* The next async event within ms, on the non-blocking async_fd: 0, or
+ * -1 (none came). */
+static int
+async_event(struct ibv_context *ctx, struct ibv_async_event *ev, int ms)
+{
+	struct pollfd p = { .fd = ctx->async_fd, .events = POLLIN };
+
+	if (poll(&p, 1, ms) != 1)
+		return -1;
+	check(!ibv_get_async_event(ctx, ev), "get_async_event");
+	return 0;
+}
+
+/* The next event of an object (GID_CHANGE from an address the PF got
+ * meanwhile is passed over), within 10 s. */
+static void
+object_event(struct ibv_context *ctx, struct ibv_async_event *ev)
+{
+	do {
+		check(!async_event(ctx, ev, 10000), "an async event");
+		if (ev->event_type == IBV_EVENT_GID_CHANGE)
+			ibv_ack_async_event(ev);
+	} while (ev->event_type == IBV_EVENT_GID_CHANGE);
+}
+
+static void
+nonblocking_async_fd(struct ibv_context *ctx)
+{
+	struct ibv_async_event ev;
+	int fl = fcntl(ctx->async_fd, F_GETFL);
+
+	check(fl >= 0 && !fcntl(ctx->async_fd, F_SETFL, fl | O_NONBLOCK),
+	    "async_fd O_NONBLOCK");
+	errno = 0;
+	check(ibv_get_async_event(ctx, &ev) == -1 && errno == EAGAIN,
+	    "get_async_event: EAGAIN with none");
+}
+
+static const char *
+port_state(struct ibv_context *ctx)
+{
+	struct ibv_port_attr pa;
+
+	check(!ibv_query_port(ctx, 1, &pa), "query_port");
+	return pa.state == IBV_PORT_ACTIVE ? "PORT_ACTIVE" :
+	    pa.state == IBV_PORT_DOWN ? "PORT_DOWN" : "PORT_OTHER";
+}
+
+static const char *
+event_name(enum ibv_event_type t)
+{
+	return t == IBV_EVENT_PORT_ERR ? "PORT_ERR" :
+	    t == IBV_EVENT_PORT_ACTIVE ? "PORT_ACTIVE" :
+	    t == IBV_EVENT_GID_CHANGE ? "GID_CHANGE" : ibv_event_type_str(t);
+}
+
+/* -E: the port's events as they come. */
+static int
+events_mode(struct ibv_context *ctx, int secs, int count)
+{
+	struct ibv_async_event ev;
+	int ports = 0;
+
+	nonblocking_async_fd(ctx);
+	printf("port: %s\n", port_state(ctx));
+	fflush(stdout);
+	for (int ms = 0; ms < secs * 1000 && ports < count; ms += 100) {
+		if (async_event(ctx, &ev, 100))
+			continue;
+		printf("event: %s state %s\n", event_name(ev.event_type),
+		    port_state(ctx));
+		fflush(stdout);
+		ports += ev.event_type == IBV_EVENT_PORT_ERR ||
+		    ev.event_type == IBV_EVENT_PORT_ACTIVE;
+		check(ev.element.port_num == 1, "event's port");
+		ibv_ack_async_event(&ev);
+	}
+	check(ports == count, "the port's events in time");
+	check(!ibv_close_device(ctx), "close");
+	return 0;
+}
+
+/* The server's QP on an SRQ of 4 WRs, 2 receives posted, the limit
+ * armed at 2. */
+static struct ibv_qp *
+srq_qp(struct ibv_pd *pd, struct ibv_cq *cq, struct ibv_srq **srq,
+    struct ibv_mr *mr, uint8_t *buf)
+{
+	struct ibv_srq_init_attr sa = { .attr = { .max_wr = 4, .max_sge = 1 } };
+	struct ibv_srq_attr q;
+	struct ibv_qp_init_attr ia = { .send_cq = cq, .recv_cq = cq,
+	    .qp_type = IBV_QPT_RC, .cap = { 2, 0, 1, 1, 0 } };
+	struct ibv_sge s = { (uintptr_t)buf, 64, mr->lkey };
+	struct ibv_recv_wr rw = { .sg_list = &s, .num_sge = 1 }, *bad;
+	struct ibv_qp *qp;
+
+	*srq = ibv_create_srq(pd, &sa);
+	check(*srq != NULL, "SRQ for the limit");
+	ia.srq = *srq;
+	qp = ibv_create_qp(pd, &ia);
+	check(qp != NULL, "QP on the SRQ");
+	for (int i = 0; i < 2; i++)
+		check(!ibv_post_srq_recv(*srq, &rw, &bad), "post_srq_recv");
+	sa.attr.srq_limit = 2;
+	check(!ibv_modify_srq(*srq, &sa.attr, IBV_SRQ_LIMIT), "arm limit");
+	check(!ibv_query_srq(*srq, &q) && q.srq_limit == 2, "query_srq: 2");
+	return qp;
+}
+
+/* The client's SEND takes one of the SRQ's two receives: below the
+ * limit, SRQ_LIMIT_REACHED for the server, which disarms it. */
+static void
+srq_limit(struct ibv_context *ctx, struct ibv_cq_ex *cq, struct ibv_qp *qp2,
+    struct ibv_srq *srq, struct ibv_mr *mr, uint8_t *buf, int server)
+{
+	struct ibv_async_event ev;
+	struct ibv_srq_attr q;
+
+	if (server) {
+		struct ibv_sge s = { (uintptr_t)buf, 64, mr->lkey };
+		struct ibv_send_wr w = { .wr_id = 3, .sg_list = &s,
+		    .num_sge = 1, .opcode = IBV_WR_SEND,
+		    .send_flags = IBV_SEND_SIGNALED }, *bad;
+
+		check(!ibv_post_send(qp2, &w, &bad), "SEND to the SRQ");
+		poll_one(cq, IBV_WC_SEND, NULL, NULL);
+		return;
+	}
+	poll_one(cq, IBV_WC_RECV, NULL, NULL);
+	object_event(ctx, &ev);
+	check(ev.event_type == IBV_EVENT_SRQ_LIMIT_REACHED &&
+	    ev.element.srq == srq, "SRQ_LIMIT_REACHED for the SRQ");
+	ibv_ack_async_event(&ev);
+	check(!ibv_query_srq(srq, &q) && q.srq_limit == 0,
+	    "query_srq: disarmed");
+}
+
+/* RTS to SQD with en_sqd_async_notify: SQ_DRAINED for the QP, acked
+ * before its destroy. */
+static void
+sq_drained(struct ibv_context *ctx, struct ibv_qp *qp)
+{
+	struct ibv_qp_attr a = { .qp_state = IBV_QPS_SQD,
+	    .en_sqd_async_notify = 1 };
+	struct ibv_async_event ev;
+
+	check(!ibv_modify_qp(qp, &a, IBV_QP_STATE |
+	    IBV_QP_EN_SQD_ASYNC_NOTIFY), "SQD");
+	object_event(ctx, &ev);
+	check(ev.event_type == IBV_EVENT_SQ_DRAINED && ev.element.qp == qp,
+	    "SQ_DRAINED for the QP");
+	ibv_ack_async_event(&ev);
+}
+
 int
 main(int argc, char **argv)
 {
-	int gidx = 0, c, fd;
+	int gidx = 0, c, fd, ev_secs = 0, ev_count = 0;
 	const char *server;
 	struct ibv_device **dl;
 	struct ibv_context *ctx;
@@ -252,20 +415,31 @@ main(int argc, char **argv)
 	struct ibv_pd *pd;
 	struct ibv_mr *mr;
 	struct ibv_cq_ex *cq;
-	struct ibv_qp *qp;
+	struct ibv_qp *qp, *qp2;
+	struct ibv_srq *srq = NULL;
+	struct info peer2;
 	struct ibv_qp_ex *qx;
 	struct ibv_qp_attr qa;
 	struct ibv_qp_init_attr qi;
 	struct info me, peer;
 	uint8_t *buf = aligned_alloc(4096, 2 * LEN);
 
-	while ((c = getopt(argc, argv, "g:")) != -1)
-		gidx = atoi(optarg);
+	while ((c = getopt(argc, argv, "g:E:n:")) != -1) {
+		if (c == 'g')
+			gidx = atoi(optarg);
+		else if (c == 'E')
+			ev_secs = atoi(optarg);
+		else if (c == 'n')
+			ev_count = atoi(optarg);
+	}
 	server = optind < argc ? argv[optind] : NULL;
 	dl = ibv_get_device_list(NULL);
 	check(dl && dl[0], "a device");
 	ctx = ibv_open_device(dl[0]);
 	check(ctx != NULL, "open");
+	if (ev_secs)
+		return events_mode(ctx, ev_secs, ev_count);
+	nonblocking_async_fd(ctx);
 	check(!ibv_query_device_ex(ctx, NULL, &dx) &&
 	    dx.orig_attr.phys_port_cnt == 1, "query_device_ex");
 	check(!ibv_query_gid_ex(ctx, 1, (uint32_t)gidx, &ge, 0) &&
@@ -290,13 +464,26 @@ main(int argc, char **argv)
 	qx = ibv_qp_to_qp_ex(qp);
 	check(qx != NULL, "qp_to_qp_ex");
 	refusals(pd, ibv_cq_ex_to_cq(cq), qp, buf);
+	if (server) {
+		qp2 = ibv_create_qp(pd, &(struct ibv_qp_init_attr){
+		    .send_cq = ibv_cq_ex_to_cq(cq),
+		    .recv_cq = ibv_cq_ex_to_cq(cq), .qp_type = IBV_QPT_RC,
+		    .cap = { 2, 1, 1, 1, 0 } });
+		check(qp2 != NULL, "QP to the SRQ");
+	} else {
+		qp2 = srq_qp(pd, ibv_cq_ex_to_cq(cq), &srq, mr,
+		    buf + LEN + 1024);
+	}
 
 	me = (struct info){ .qpn = qp->qp_num, .rkey = mr->rkey,
-	    .va = (uintptr_t)buf };
+	    .va = (uintptr_t)buf, .srq_qpn = qp2->qp_num };
 	memcpy(me.gid, ge.gid.raw, 16);
 	fd = tcp(server);
 	xchg(fd, &me, &peer);
 	connect_qp(qp, &peer, gidx);
+	peer2 = peer;
+	peer2.qpn = peer.srq_qpn;
+	connect_qp(qp2, &peer2, gidx);
 	if (!server) {		/* the receive is there before the client goes */
 		struct ibv_sge s = { (uintptr_t)(buf + LEN), 64, mr->lkey };
 		struct ibv_recv_wr rw = { .wr_id = 7, .sg_list = &s,
@@ -335,6 +522,11 @@ main(int argc, char **argv)
 			check(buf[i] == (uint8_t)(i * 7 + 1), "written data");
 	}
 	xchg(fd, &me, &peer);		/* done */
+	srq_limit(ctx, cq, qp2, srq, mr, buf + LEN + 512, server != NULL);
+	xchg(fd, &me, &peer);		/* the SRQ's SEND landed */
+	sq_drained(ctx, qp2);
+	check(!ibv_destroy_qp(qp2), "destroy the SRQ's QP");
+	check(!srq || !ibv_destroy_srq(srq), "destroy_srq");
 	ud_echo(fd, pd, ibv_cq_ex_to_cq(cq), mr, buf + LEN + 64,
 	    buf + LEN + 256, server, &peer);
 	check(!ibv_destroy_qp(qp), "destroy_qp");
