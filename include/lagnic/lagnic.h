@@ -101,10 +101,11 @@ int lagnic_query_gid(struct lagnic_context *ctx, uint8_t port, int index,
  *  - a QP's: QP_REQ_ERR, QP_ACCESS_ERR (the responder took it to ERR on
  *    an invalid request or a remote access error), QP_FATAL (it went to
  *    ERR because a completion could not be written: its CQ overflowed),
- *    SQ_DRAINED (SQD with en_sqd_async_notify), QP_LAST_WQE_REACHED (a
- *    QP on an SRQ went to ERR). A transport error that a completion
- *    reports (retry or RNR retry exceeded, a remote NAK) takes the QP to
- *    ERR with that error completion and no event, as rxe and IBA 11.6.2;
+ *    COMM_EST (in RTR, its first packet came; once), SQ_DRAINED (SQD
+ *    with en_sqd_async_notify), QP_LAST_WQE_REACHED (a QP on an SRQ went
+ *    to ERR). A transport error that a completion reports (retry or RNR
+ *    retry exceeded, a NAK from the peer) takes the QP to ERR with that
+ *    error completion and no event, as rxe does;
  *  - an SRQ's SRQ_LIMIT_REACHED (lagnic_modify_srq); a CQ's CQ_ERR;
  *  - ROCE_EVENT_DEVICE_FATAL once if lagnicd goes away; EIO after it.
  * lagnic_get_async_event waits for one (0), or returns EAGAIN at once if

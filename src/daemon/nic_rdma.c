@@ -108,9 +108,9 @@ nic_rdma_stop(struct nic *nic)
 	if (!nic->roce)
 		return;
 	rdma_svc_destroy(nic->rdma);
+	nic->rdma = NULL;	/* the engine's last events go nowhere */
 	roce_engine_destroy(nic->roce);
 	pkt_pool_fini(&nic->rdma_pool);
-	nic->rdma = NULL;
 	nic->roce = NULL;
 }
 

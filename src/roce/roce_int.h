@@ -178,6 +178,7 @@ struct roce_resp_state {
 	uint32_t psn;			/* expected PSN */
 	uint32_t msn;
 	bool nak_sent;			/* a NAK for psn is out: no other */
+	bool comm_est;			/* COMM_EST was raised */
 	bool in_send, in_write;		/* inside a multi-packet message */
 	struct roce_rwqe recv;		/* the receive of the current send */
 	bool has_recv;

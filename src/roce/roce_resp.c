@@ -220,6 +220,13 @@ check_state(struct roce_qp *qp, const struct roce_pkt *p)
 		roce_cnt_inc(qp, rx_drops[ROCE_RX_DROP_BAD_SRC]);
 		return RESP_DROP;
 	}
+	/* 11.6.3.1: the first packet a QP in RTR receives establishes the
+	 * connection (the consumer may move it to RTS then) */
+	if (s == ROCE_QPS_RTR && !qp->resp.comm_est) {
+		qp->resp.comm_est = true;
+		roce_event(qp->e, &(struct roce_event){
+		    .type = ROCE_EVENT_COMM_EST, .qp = qp });
+	}
 	return RESP_OK;
 }
 

@@ -81,8 +81,10 @@ world_free(struct world *w)
 {
 	atomic_store(&w->stop, 1);
 	pthread_join(w->thread, NULL);
-	for (unsigned h = 0; h < 2; h++)
+	for (unsigned h = 0; h < 2; h++) {
+		w->rf->h[h].event_fn = NULL;	/* rf_free's go nowhere */
 		rdma_svc_destroy(w->svc[h]);
+	}
 	rf_free(w->rf);
 	pthread_mutex_destroy(&w->lock);
 	free(w);
@@ -164,7 +166,7 @@ av_to(const struct rf_host *to, struct roce_ah_attr *av, int sgid)
 }
 
 void
-rc_connect(struct world *w, struct app *a, unsigned ha, uint32_t dqpn)
+rc_to_rtr(struct world *w, struct app *a, unsigned ha, uint32_t dqpn)
 {
 	struct roce_qp_attr at = { .qp_state = ROCE_QPS_INIT, .port_num = 1,
 	    .qp_access_flags = ROCE_ACCESS_ALL & ~ROCE_ACCESS_LOCAL_WRITE };
@@ -182,6 +184,13 @@ rc_connect(struct world *w, struct app *a, unsigned ha, uint32_t dqpn)
 	    ROCE_QP_AV | ROCE_QP_PATH_MTU | ROCE_QP_DEST_QPN |
 	    ROCE_QP_RQ_PSN | ROCE_QP_MAX_DEST_RD_ATOMIC |
 	    ROCE_QP_MIN_RNR_TIMER), 0);
+}
+
+void
+rc_to_rts(struct app *a)
+{
+	struct roce_qp_attr at = { 0 };
+
 	at.qp_state = ROCE_QPS_RTS;
 	at.sq_psn = 100;
 	at.timeout = 14;
@@ -191,6 +200,13 @@ rc_connect(struct world *w, struct app *a, unsigned ha, uint32_t dqpn)
 	assert_int_equal(lagnic_modify_qp(a->qp, &at, ROCE_QP_STATE |
 	    ROCE_QP_SQ_PSN | ROCE_QP_TIMEOUT | ROCE_QP_RETRY_CNT |
 	    ROCE_QP_RNR_RETRY | ROCE_QP_MAX_QP_RD_ATOMIC), 0);
+}
+
+void
+rc_connect(struct world *w, struct app *a, unsigned ha, uint32_t dqpn)
+{
+	rc_to_rtr(w, a, ha, dqpn);
+	rc_to_rts(a);
 }
 
 /* One completion, within 10 s of real time. */

@@ -52,8 +52,11 @@ struct lagnic_context *app_open(struct world *w, unsigned h, int *raw);
 void app_objects_ch(struct world *w, unsigned h, struct app *a, bool with_ch);
 void app_objects(struct world *w, unsigned h, struct app *a);
 void av_to(const struct rf_host *to, struct roce_ah_attr *av, int sgid);
-/* a->qp on host ha to RTS, connected to QP dqpn of the other host. */
+/* a->qp on host ha to RTS, connected to QP dqpn of the other host: to
+ * RTR (INIT first), then to RTS. */
 void rc_connect(struct world *w, struct app *a, unsigned ha, uint32_t dqpn);
+void rc_to_rtr(struct world *w, struct app *a, unsigned ha, uint32_t dqpn);
+void rc_to_rts(struct app *a);
 /* One completion, within 10 s of real time. */
 struct roce_wc wait_wc(struct lagnic_cq *cq);
 void post1(struct app *a, enum roce_wr_opcode op, uint64_t laddr,

@@ -3,7 +3,8 @@
  * the engine through the RDMA service (the world of rdma_world.h): the
  * port's (PORT_ERR / PORT_ACTIVE as its carrier goes and comes, to every
  * application, with the port's state following it), GID_CHANGE, a QP's
- * (QP_ACCESS_ERR at a responder, SQ_DRAINED), an SRQ's limit, the end of
+ * (QP_ACCESS_ERR at a responder, COMM_EST, SQ_DRAINED), an SRQ's limit,
+ * the end of
  * lagnicd (DEVICE_FATAL); the event fd is readable exactly while events
  * wait, blocking and O_NONBLOCK as verbs'; destroying an object drops its
  * events not taken and waits for the acks of those taken.
@@ -184,6 +185,43 @@ test_qp_access_error(void **state)
 	lagnic_ack_async_event(&ev);
 	assert_int_equal(lagnic_query_qp(b.qp, &at), 0);
 	assert_int_equal(at.qp_state, ROCE_QPS_ERR);
+	no_event(b.ctx);
+	no_event(a.ctx);
+	lagnic_close(a.ctx);
+	lagnic_close(b.ctx);
+	world_free(w);
+}
+
+/* A QP in RTR that receives its first packet: COMM_EST, once (not for
+ * the next packet, nor in RTS), and none for the requester. */
+static void
+test_comm_est(void **state)
+{
+	struct world *w = world_new();
+	struct app a, b;
+	struct lagnic_async_event ev;
+
+	app_objects(w, 0, &a);
+	app_objects(w, 1, &b);
+	set_nonblock(a.ctx, true);
+	set_nonblock(b.ctx, true);
+	rc_to_rtr(w, &b, 1, lagnic_qp_num(a.qp));
+	rc_connect(w, &a, 0, lagnic_qp_num(b.qp));
+	no_event(b.ctx);
+	for (unsigned i = 0; i < 2; i++) {
+		post1(&a, ROCE_WR_RDMA_WRITE, (uintptr_t)a.buf, 64,
+		    (uintptr_t)b.buf, b.mr->rkey, i);
+		assert_int_equal(wait_wc(a.cq).status, ROCE_WC_SUCCESS);
+	}
+	ev = next_event(b.ctx);
+	assert_int_equal(ev.event_type, ROCE_EVENT_COMM_EST);
+	assert_ptr_equal(ev.element.qp, b.qp);
+	lagnic_ack_async_event(&ev);
+	no_event(b.ctx);
+	rc_to_rts(&b);
+	post1(&a, ROCE_WR_RDMA_WRITE, (uintptr_t)a.buf, 64, (uintptr_t)b.buf,
+	    b.mr->rkey, 3);
+	assert_int_equal(wait_wc(a.cq).status, ROCE_WC_SUCCESS);
 	no_event(b.ctx);
 	no_event(a.ctx);
 	lagnic_close(a.ctx);
@@ -396,6 +434,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_port_events),
 		cmocka_unit_test(test_qp_access_error),
+		cmocka_unit_test(test_comm_est),
 		cmocka_unit_test(test_destroy_waits_for_acks),
 		cmocka_unit_test(test_srq_limit),
 		cmocka_unit_test(test_device_fatal),
