@@ -7,7 +7,8 @@
 # bandwidth, latency and atomic tests, each side's output checked; the
 # extended verbs, the SRQ limit and QP events, and the refusals
 # (verbs_ex.c); the port's async events as the links go (none while one
-# member is left, PORT_ERR when none is, PORT_ACTIVE when one is back);
+# member is left, PORT_ERR when none is, PORT_ACTIVE when one is back;
+# GID_CHANGE for an address added to lag0);
 # then the active member cut in the middle of a run, which still ends well.
 set -euo pipefail
 BUILD=${BUILD:?set BUILD to the meson build dir}
@@ -196,10 +197,11 @@ note "verbs_ex: ok"
 
 # The port's async events (ibv_get_async_event on a non-blocking
 # async_fd): one member cut is none (the LAG keeps carrier); both cut,
-# PORT_ERR and the port DOWN; one back, PORT_ACTIVE and the port ACTIVE.
+# PORT_ERR and the port DOWN; one back, PORT_ACTIVE and the port ACTIVE;
+# then an address on lag0 is a new GID: GID_CHANGE.
 port_event() { grep -q "^event: PORT_$1 state PORT_$2\$" \
 	"$LOGDIR/events.out"; }
-bg verbs h0 "$VERBS_EX" -E 60 -n 2 >"$LOGDIR/events.out" 2>&1
+bg verbs h0 "$VERBS_EX" -E 60 -n 2 -G >"$LOGDIR/events.out" 2>&1
 EV=$BG_PID
 wait_for 10 grep -q '^port: PORT_ACTIVE$' "$LOGDIR/events.out" ||
 	fail "events: $(cat "$LOGDIR/events.out")"
@@ -214,11 +216,14 @@ wait_for 10 port_event ERR DOWN ||
 inns h0 ip link set eth0 up
 wait_for 10 port_event ACTIVE ACTIVE ||
 	fail "no PORT_ACTIVE with a link back: $(cat "$LOGDIR/events.out")"
-wait "$EV" || fail "events: $(cat "$LOGDIR/events.out")"
+inns h0 ip addr add 10.77.9.1/32 dev lag0	# lagnicd looks once a second
+wait "$EV" || fail "events (no GID_CHANGE?): $(cat "$LOGDIR/events.out")"
+grep -q '^event: GID_CHANGE' "$LOGDIR/events.out" || fail "no GID_CHANGE"
+inns h0 ip addr del 10.77.9.1/32 dev lag0
 inns h0 ip link set eth1 up
 wait_for 10 both_up || fail "links not back in the LAG: $(ctl h0 show)"
 wait_for 10 inns h0 ping -c 1 -W 1 10.77.0.2 || fail "no ping after the cuts"
-note "port events: $(grep -c '^event: PORT' "$LOGDIR/events.out") (none for one member's cut)"
+note "port events: $(grep -c "^event: PORT" "$LOGDIR/events.out") (none for one member's cut), then GID_CHANGE"
 
 # A cut in the middle of perftest runs (by duration): writes, then reads.
 # -u 18: a 1 s transport timeout (perftest's 14 is 67 ms, 7 retries) so

@@ -9,10 +9,11 @@
  * error verbs programs expect. The client writes a pattern and sends; the
  * server checks both. Exit status 0 and "verbs_ex: ok" when all held.
  *
- * verbs_ex -E SECONDS -n COUNT: the port's events. Prints "port: STATE"
- * at start, then "event: TYPE state STATE" for each async event (the
- * port's state queried after it), on a non-blocking async_fd; exits 0
- * after COUNT port events (PORT_ERR, PORT_ACTIVE), 1 after SECONDS.
+ * verbs_ex -E SECONDS -n COUNT [-G]: the port's events. Prints "port:
+ * STATE" at start, then "event: TYPE state STATE" for each async event
+ * (the port's state queried after it), on a non-blocking async_fd; exits
+ * 0 after COUNT port events (PORT_ERR, PORT_ACTIVE) and, with -G, a
+ * GID_CHANGE after them; 1 after SECONDS.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -307,15 +308,16 @@ event_name(enum ibv_event_type t)
 
 /* -E: the port's events as they come. */
 static int
-events_mode(struct ibv_context *ctx, int secs, int count)
+events_mode(struct ibv_context *ctx, int secs, int count, int want_gid)
 {
 	struct ibv_async_event ev;
-	int ports = 0;
+	int ports = 0, gid = 0;
 
 	nonblocking_async_fd(ctx);
 	printf("port: %s\n", port_state(ctx));
 	fflush(stdout);
-	for (int ms = 0; ms < secs * 1000 && ports < count; ms += 100) {
+	for (int ms = 0; ms < secs * 1000 && (ports < count ||
+	    gid < want_gid); ms += 100) {
 		if (async_event(ctx, &ev, 100))
 			continue;
 		printf("event: %s state %s\n", event_name(ev.event_type),
@@ -323,10 +325,11 @@ events_mode(struct ibv_context *ctx, int secs, int count)
 		fflush(stdout);
 		ports += ev.event_type == IBV_EVENT_PORT_ERR ||
 		    ev.event_type == IBV_EVENT_PORT_ACTIVE;
+		gid += ports == count && ev.event_type == IBV_EVENT_GID_CHANGE;
 		check(ev.element.port_num == 1, "event's port");
 		ibv_ack_async_event(&ev);
 	}
-	check(ports == count, "the port's events in time");
+	check(ports == count && gid >= want_gid, "the events in time");
 	check(!ibv_close_device(ctx), "close");
 	return 0;
 }
@@ -406,7 +409,7 @@ sq_drained(struct ibv_context *ctx, struct ibv_qp *qp)
 int
 main(int argc, char **argv)
 {
-	int gidx = 0, c, fd, ev_secs = 0, ev_count = 0;
+	int gidx = 0, c, fd, ev_secs = 0, ev_count = 0, ev_gid = 0;
 	const char *server;
 	struct ibv_device **dl;
 	struct ibv_context *ctx;
@@ -424,13 +427,15 @@ main(int argc, char **argv)
 	struct info me, peer;
 	uint8_t *buf = aligned_alloc(4096, 2 * LEN);
 
-	while ((c = getopt(argc, argv, "g:E:n:")) != -1) {
+	while ((c = getopt(argc, argv, "g:E:n:G")) != -1) {
 		if (c == 'g')
 			gidx = atoi(optarg);
 		else if (c == 'E')
 			ev_secs = atoi(optarg);
 		else if (c == 'n')
 			ev_count = atoi(optarg);
+		else if (c == 'G')
+			ev_gid = 1;
 	}
 	server = optind < argc ? argv[optind] : NULL;
 	dl = ibv_get_device_list(NULL);
@@ -438,7 +443,7 @@ main(int argc, char **argv)
 	ctx = ibv_open_device(dl[0]);
 	check(ctx != NULL, "open");
 	if (ev_secs)
-		return events_mode(ctx, ev_secs, ev_count);
+		return events_mode(ctx, ev_secs, ev_count, ev_gid);
 	nonblocking_async_fd(ctx);
 	check(!ibv_query_device_ex(ctx, NULL, &dx) &&
 	    dx.orig_attr.phys_port_cnt == 1, "query_device_ex");
