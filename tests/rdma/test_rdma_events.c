@@ -3,7 +3,8 @@
  * the engine through the RDMA service (the world of rdma_world.h): the
  * port's (PORT_ERR / PORT_ACTIVE as its carrier goes and comes, to every
  * application, with the port's state following it), GID_CHANGE, a QP's
- * (QP_ACCESS_ERR at a responder, COMM_EST, SQ_DRAINED), an SRQ's limit,
+ * (QP_ACCESS_ERR at a responder, COMM_EST, SQ_DRAINED; none for a retry
+ * exceeded, which its completion reports, as rxe), an SRQ's limit,
  * the end of
  * lagnicd (DEVICE_FATAL); the event fd is readable exactly while events
  * wait, blocking and O_NONBLOCK as verbs'; destroying an object drops its
@@ -186,6 +187,36 @@ test_qp_access_error(void **state)
 	assert_int_equal(lagnic_query_qp(b.qp, &at), 0);
 	assert_int_equal(at.qp_state, ROCE_QPS_ERR);
 	no_event(b.ctx);
+	no_event(a.ctx);
+	lagnic_close(a.ctx);
+	lagnic_close(b.ctx);
+	world_free(w);
+}
+
+/* The wire loses everything: the WRITE's retries run out, its completion
+ * says RETRY_EXC_ERR and the QP is in ERR, with no async event (the
+ * completion reports it, as rxe does; QP_FATAL is for what no completion
+ * can report). */
+static void
+test_retry_exceeded_is_no_event(void **state)
+{
+	struct world *w = world_new();
+	struct app a, b;
+	struct roce_qp_attr at;
+
+	app_objects(w, 0, &a);
+	app_objects(w, 1, &b);
+	set_nonblock(a.ctx, true);
+	rc_connect(w, &a, 0, lagnic_qp_num(b.qp));
+	rc_connect(w, &b, 1, lagnic_qp_num(a.qp));
+	pthread_mutex_lock(&w->lock);
+	rf_faults(w->rf, &(struct sim_fault){ .drop_pct = 100 });
+	pthread_mutex_unlock(&w->lock);
+	post1(&a, ROCE_WR_RDMA_WRITE, (uintptr_t)a.buf, 64, (uintptr_t)b.buf,
+	    b.mr->rkey, 1);
+	assert_int_equal(wait_wc(a.cq).status, ROCE_WC_RETRY_EXC_ERR);
+	assert_int_equal(lagnic_query_qp(a.qp, &at), 0);
+	assert_int_equal(at.qp_state, ROCE_QPS_ERR);
 	no_event(a.ctx);
 	lagnic_close(a.ctx);
 	lagnic_close(b.ctx);
@@ -435,6 +466,7 @@ main(void)
 		cmocka_unit_test(test_port_events),
 		cmocka_unit_test(test_qp_access_error),
 		cmocka_unit_test(test_comm_est),
+		cmocka_unit_test(test_retry_exceeded_is_no_event),
 		cmocka_unit_test(test_destroy_waits_for_acks),
 		cmocka_unit_test(test_srq_limit),
 		cmocka_unit_test(test_device_fatal),
