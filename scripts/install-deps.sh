@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="build-essential pkg-config meson ninja-build clang llvm libclang-rt-14-dev
- libbpf-dev libxdp-dev xdp-tools libmnl-dev libjansson-dev zlib1g-dev
+ libbpf-dev libxdp-dev xdp-tools libmnl-dev libjansson-dev zlib1g-dev liburing-dev
  libcmocka-dev iproute2 iputils-ping ethtool tshark python3 jq
  openvswitch-switch dpdk dpdk-dev libdpdk-dev
  ibverbs-utils perftest"
