@@ -4,10 +4,13 @@
  * through the eSwitch to other functions (hairpin) or to its TX queue;
  * the scheduler's nodes to the LAG; then the LAG's timers. Every round is
  * bounded (a burst per port, a few per node), so timers are never starved
- * by traffic.
+ * by traffic. What a burst brings for a function is handed to its port at
+ * the burst's end, all at once (a TAP writes the lot with one system
+ * call), in the order it came.
  */
 #include "daemon/nic_priv.h"
 
+#include <assert.h>
 #include <string.h>
 #include <sys/epoll.h>
 
@@ -37,23 +40,60 @@ fn_rx_dropped(struct nic *nic, unsigned v)
 		nic->vfs[esw_vport_vf(v)].rx_dropped++;
 }
 
-/* One frame to a function's interface (the eSwitch counted it). */
+/* Hand vport v's gathered frames to its port in one burst. */
+static void
+fn_out_flush_one(struct nic *nic, unsigned v)
+{
+	struct nic_fn_out *o = &nic->fn_out[v];
+	struct port *port = vport_port(nic, v);
+	uint64_t bytes = 0;
+	unsigned sent;
+
+	for (unsigned i = 0; i < o->n; i++)
+		bytes += o->pkts[i]->len;
+	sent = port_tx_burst(port, o->pkts, o->n);
+	for (unsigned i = sent; i < o->n; i++) {
+		bytes -= o->pkts[i]->len;
+		fn_rx_dropped(nic, v);
+		pkt_free(o->pkts[i]);
+	}
+	if (v == ESW_VPORT_PF) {
+		nic->pf_cnt.rx_packets += sent;
+		nic->pf_cnt.rx_bytes += bytes;
+	}
+	nic->fn_out_held -= o->n;
+	o->n = 0;
+}
+
+/* Every function's gathered frames to its port, in the order gathered. */
+static void
+fn_out_flush(struct nic *nic)
+{
+	for (unsigned i = 0; i < nic->fn_out_nvports; i++)
+		fn_out_flush_one(nic, nic->fn_out_vports[i]);
+	nic->fn_out_nvports = 0;
+	assert(nic->fn_out_held == 0);
+}
+
+/* One frame to a function's interface (the eSwitch counted it): into its
+ * batch, which fn_out_flush hands on at the end of the burst. */
 static void
 fn_deliver(struct nic *nic, unsigned v, struct pkt *pkt)
 {
-	struct port *port = vport_port(nic, v);
-	uint32_t len = pkt->len;
+	struct nic_fn_out *o;
 
-	if (port && port_tx_burst(port, &pkt, 1) == 1) {
-		if (v == ESW_VPORT_PF) {
-			nic->pf_cnt.rx_packets++;
-			nic->pf_cnt.rx_bytes += len;
-		}
+	if (!vport_port(nic, v)) {
+		pkt_free(pkt);
 		return;
 	}
-	if (port)
-		fn_rx_dropped(nic, v);
-	pkt_free(pkt);
+	assert(v < ARRAY_SIZE(nic->fn_out));
+	o = &nic->fn_out[v];
+	if (o->n == 0)
+		nic->fn_out_vports[nic->fn_out_nvports++] = (uint8_t)v;
+	o->pkts[o->n++] = pkt;
+	nic->fn_out_held++;
+	if (o->n == ARRAY_SIZE(o->pkts) || nic->fn_out_held >= NIC_FN_OUT_HELD)
+		fn_out_flush(nic);
 }
 
 /*
@@ -120,6 +160,7 @@ rx_member(struct nic *nic, struct nic_port *np)
 			break;
 		}
 	}
+	fn_out_flush(nic);
 	return n;
 }
 
@@ -192,6 +233,7 @@ tx_fn(struct nic *nic, unsigned v, struct port *port, struct txs_queue *q)
 			vf_learn(&nic->vfs[esw_vport_vf(v)], burst[i]);
 		esw_forward(nic, &fwd, burst[i], q);
 	}
+	fn_out_flush(nic);
 	return n;
 }
 
@@ -230,8 +272,14 @@ tx_functions(struct nic *nic)
 {
 	unsigned work = 0;
 
-	if (nic->pf)
-		work += tx_fn(nic, ESW_VPORT_PF, nic->pf, nic->pf_txq);
+	/* in a loop, only when it saw the TAP ready (level-triggered: one
+	 * with frames left is seen again) */
+	if (nic->pf && (!nic->env.loop || nic->pf_readable)) {
+		unsigned got = tx_fn(nic, ESW_VPORT_PF, nic->pf, nic->pf_txq);
+
+		nic->pf_readable = got == PKT_BURST_MAX;
+		work += got;
+	}
 	for (unsigned n = 0; n < NIC_VFS_MAX; n++) {
 		struct nic_vf *vf = &nic->vfs[n];
 		unsigned got;

@@ -552,6 +552,16 @@ nic_deadline_cb(void *arg)
 	return nic_next_deadline(arg);
 }
 
+/* The PF's TAP is readable: the next round reads it (only then: a round
+ * with nothing to read would still cost a system call). */
+static void
+nic_pf_ready(struct loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct nic *nic = arg;
+
+	nic->pf_readable = true;
+}
+
 static int
 nic_pf_open(struct nic *nic, const struct nic_config *cfg,
     struct nic_err *err)
@@ -566,7 +576,7 @@ nic_pf_open(struct nic *nic, const struct nic_config *cfg,
 	e = port_mtu_set(nic->pf, cfg->mtu);
 	if (!e && nic->env.loop)
 		e = loop_fd_add(nic->env.loop, port_fd(nic->pf), EPOLLIN,
-		    nic_port_ready, nic);
+		    nic_pf_ready, nic);
 	if (e) {
 		port_close(nic->pf);
 		nic->pf = NULL;

@@ -50,6 +50,16 @@ struct nic_vf {
 	struct announce_target who;	/* MAC, VLAN, addresses learnt */
 };
 
+/* Frames for one function, gathered over a burst: its port takes them in
+ * one port_tx_burst (a TAP: one system call for the lot). */
+struct nic_fn_out {
+	unsigned n;
+	struct pkt *pkts[PKT_BURST_MAX];
+};
+/* Held at most before every function's batch is handed on: copies of a
+ * flood wait in them, and they come from the pool. */
+#define NIC_FN_OUT_HELD		(4 * PKT_BURST_MAX)
+
 struct nic_subscriber {
 	nic_event_fn *fn;
 	void *arg;
@@ -66,12 +76,16 @@ struct nic {
 	unsigned nports;
 	uint32_t next_port_id;
 	struct port *pf;
+	bool pf_readable;		/* the loop saw its fd ready */
 	struct nic_fn_counters pf_cnt;
 	struct esw *esw;		/* vport 0 the PF, 1 + n VF n */
 	struct txs *txs;
 	struct txs_node *park;		/* queues whose lane has no member */
 	struct txs_queue *pf_txq;
 	struct nic_vf vfs[NIC_VFS_MAX];	/* by VF number */
+	struct nic_fn_out fn_out[1 + NIC_VFS_MAX];	/* by vport */
+	uint8_t fn_out_vports[1 + NIC_VFS_MAX];	/* those with frames */
+	unsigned fn_out_nvports, fn_out_held;
 	struct announce announce;	/* failover peer notifications */
 	uint64_t pf_addrs_next;		/* when to read the PF's addresses */
 	uint64_t rx_not_for_us;		/* passed the LAG, no function wants it */
