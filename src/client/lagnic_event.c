@@ -1,9 +1,10 @@
 /*
  * liblagnic: asynchronous events (ibv_get_async_event). lagnicd puts
- * them in the ring of the status page and counts them on an eventfd
- * (EFD_SEMAPHORE): an event is taken by reading 1 from the eventfd, then
- * the ring's next entry. The eventfd is the application's fd to poll;
- * made O_NONBLOCK, lagnic_get_async_event says EAGAIN when none waits.
+ * them in the ring of the status page and writes a byte for each to a
+ * pipe whose read end we have: an event is taken by reading a byte, then
+ * the ring's next entry; the end of the pipe is lagnicd's end. The read
+ * end is the application's fd to poll; made O_NONBLOCK,
+ * lagnic_get_async_event says EAGAIN when none waits.
  *
  * A destroyed object's events that were not taken yet are withdrawn
  * (their entries made void: a taken count then finds nothing and waits
@@ -16,8 +17,6 @@
 #include "client/lagnic_priv.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <unistd.h>
 
 int
@@ -26,39 +25,17 @@ lagnic_async_fd(const struct lagnic_context *ctx)
 	return ctx->evfd;
 }
 
-/* lagnicd's end of the socket is gone (it exited). */
-static bool
-lagnicd_gone(const struct lagnic_context *ctx)
-{
-	struct pollfd p = { .fd = ctx->sock };
-
-	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR));
-}
-
-/* One event counted on the eventfd: 0, -EAGAIN (non-blocking and none),
- * -ECONNRESET (lagnicd went away), or another -errno. */
+/* One event's byte: 0, -EAGAIN (non-blocking and none), -ECONNRESET
+ * (lagnicd closed its end), or another -errno. */
 static int
 ev_wait(struct lagnic_context *ctx)
 {
-	struct pollfd p[2] = { { .fd = ctx->evfd, .events = POLLIN },
-	    { .fd = ctx->sock } };
-	int fl = fcntl(ctx->evfd, F_GETFL);
-	uint64_t v;
+	char b;
+	ssize_t n = read(ctx->evfd, &b, 1);
 
-	if (fl < 0)
-		return -errno;
-	if (!(fl & O_NONBLOCK)) {
-		while (poll(p, 2, -1) < 0)
-			if (errno != EINTR)
-				return -errno;
-		if (!(p[0].revents & POLLIN))
-			return -ECONNRESET;
-	}
-	if (read(ctx->evfd, &v, sizeof(v)) == sizeof(v))
+	if (n == 1)
 		return 0;
-	if (errno == EAGAIN && lagnicd_gone(ctx))
-		return -ECONNRESET;
-	return -errno;
+	return n == 0 ? -ECONNRESET : -errno;
 }
 
 static struct lagnic_evc *

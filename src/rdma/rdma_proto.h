@@ -8,8 +8,8 @@
  * Every message is one packet: a header, then the body of its type, whose
  * size is exact (the service refuses any other length). A reply carries
  * the request's type and sequence number and an error (0 or -errno).
- * File descriptors (memfds of rings and buffers, the doorbell and event
- * eventfds) travel as SCM_RIGHTS with the message that names them.
+ * File descriptors (memfds of rings and buffers, the doorbell eventfd,
+ * the event pipe) travel as SCM_RIGHTS with the message that names them.
  *
  * Objects are named by handles the service gives out; a handle is only
  * looked up among the objects of the connection it came on, so one
@@ -64,9 +64,10 @@ struct rdma_hello_req {
 	uint32_t pad;
 };
 /* + three fds (SCM_RIGHTS): the doorbell eventfd (write it when
- * status->sleeping), the status page's memfd, and the event eventfd
- * (EFD_SEMAPHORE: lagnicd adds 1 per event it puts in the status page's
- * event ring; read one, then take one event) */
+ * status->sleeping), the status page's memfd, and the read end of the
+ * event pipe (lagnicd writes a byte per event it puts in the status
+ * page's event ring: read one, then take one event; end of file: lagnicd
+ * closed the connection) */
 struct rdma_hello_rep {
 	uint32_t version;
 	uint32_t pad;
@@ -255,7 +256,7 @@ struct rdma_status {
 	/* the port's state (IBV_PORT_ACTIVE / DOWN), kept current */
 	_Atomic uint32_t port_state;
 	/* asynchronous events: lagnicd fills ev[tail % RDMA_EVENTS] and
-	 * then adds 1 to the event eventfd; the application takes
+	 * then writes a byte to the event pipe; the application takes
 	 * ev[head % RDMA_EVENTS]. A full ring loses the event (counted).
 	 * The application may withdraw an event it has not taken (its
 	 * object was destroyed) by setting its type to RDMA_EVENT_VOID. */

@@ -2,6 +2,7 @@
 #include "rdma/rdma_svc_priv.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -260,32 +261,39 @@ rdma_pd_of(struct rdma_client *c, uint32_t h)
 }
 
 /* HELLO: the version, the device, the doorbell, the status page and the
- * event eventfd. */
+ * event pipe's read end. */
 static int
 req_hello(struct rdma_req *r)
 {
 	const struct rdma_hello_req *q = r->body;
 	struct rdma_hello_rep *p = rdma_rep_body(r);
 	struct rdma_client *c = r->c;
-	int sfd, err;
+	int sfd, evp[2], err;
 
 	if (q->version != RDMA_PROTO_VERSION || c->hello)
 		return -EPROTO;
 	c->doorbell = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (c->doorbell < 0)
 		return -errno;
-	/* blocking: the file is shared, and the application's reads wait
-	 * unless it sets O_NONBLOCK itself (our writes never block) */
-	c->evfd = eventfd(0, EFD_CLOEXEC | EFD_SEMAPHORE);
-	if (c->evfd < 0) {
+	/* a pipe, not an eventfd: the application gets only the read end,
+	 * so it cannot fill what we write and block us; ours does not
+	 * block (a byte per event, at most the ring's worth unread) */
+	if (pipe2(evp, O_CLOEXEC) < 0) {
 		err = -errno;
 		goto fail_doorbell;
+	}
+	c->evfd = evp[1];
+	if (fcntl(c->evfd, F_SETFL, O_NONBLOCK) < 0) {
+		err = -errno;
+		close(evp[0]);
+		goto fail_evfd;
 	}
 	c->status_len = RDMA_STATUS_BYTES;
 	err = shm_region_create("lagnic-status", c->status_len, &sfd,
 	    &c->status_mem);
 	if (err) {
 		c->status_mem = NULL;
+		close(evp[0]);
 		goto fail_evfd;
 	}
 	/* commit: nothing below may fail */
@@ -298,7 +306,7 @@ req_hello(struct rdma_req *r)
 	p->port.state = c->svc->port_state;
 	r->rep_fds[0] = c->doorbell;	/* a copy goes; we keep ours */
 	r->rep_fds[1] = sfd;
-	r->rep_fds[2] = c->evfd;	/* a copy goes; we keep ours */
+	r->rep_fds[2] = evp[0];		/* the application's only */
 	r->rep_nfds = 3;
 	return 0;
 fail_evfd:
@@ -642,8 +650,7 @@ rdma_req_reply(struct rdma_req *r, int err)
 	/* the fds we made for the client are its now (the doorbell: a
 	 * copy went, ours stays) */
 	for (unsigned i = 0; i < r->rep_nfds; i++)
-		if (r->rep_fds[i] != r->c->doorbell &&
-		    r->rep_fds[i] != r->c->evfd)
+		if (r->rep_fds[i] != r->c->doorbell)
 			close(r->rep_fds[i]);
 	return e;
 }

@@ -3,13 +3,13 @@
  * engine's affiliated events (a QP's, an SRQ's, a CQ's) go to the client
  * that owns the object, named by its handle; the port's (the LAG's
  * carrier) and GID_CHANGE go to every client. Each client has a ring of
- * events in its status page and an eventfd that counts them
+ * events in its status page and a pipe with a byte for each
  * (rdma_proto.h); the port's state is kept current in the status page
  * too, so a query needs no request.
  */
 #include "rdma/rdma_svc_priv.h"
 
-#include <sys/eventfd.h>
+#include <unistd.h>
 
 static const char *
 event_name(uint32_t type)
@@ -30,7 +30,7 @@ rdma_client_event(struct rdma_client *c, uint32_t type, uint32_t handle)
 
 	if (!st || c->evfd < 0)
 		return;
-	tail = atomic_load_explicit(&st->ev_tail, memory_order_relaxed);
+	tail = c->ev_tail;	/* ours: the page's copy is the client's too */
 	head = atomic_load_explicit(&st->ev_head, memory_order_acquire);
 	if (tail - head >= RDMA_EVENTS) {
 		/* the application does not take its events: it loses them */
@@ -43,10 +43,13 @@ rdma_client_event(struct rdma_client *c, uint32_t type, uint32_t handle)
 	}
 	st->ev[tail % RDMA_EVENTS] = (struct rdma_async_event){
 	    .type = type, .handle = handle };
-	atomic_store_explicit(&st->ev_tail, tail + 1, memory_order_release);
+	c->ev_tail = tail + 1;
+	atomic_store_explicit(&st->ev_tail, c->ev_tail, memory_order_release);
 	c->svc->cnt.async_events++;
-	/* a counter at 2^64 - 2 would block: not with RDMA_EVENTS queued */
-	eventfd_write(c->evfd, 1);
+	/* non-blocking: a full pipe (a client that moved its head without
+	 * reading) only costs that client its wake-ups */
+	if (write(c->evfd, "", 1) != 1)
+		return;
 }
 
 /* The handle in c of the event's object (by its class), or 0. */

@@ -74,7 +74,9 @@ struct rdma_client {
 	struct rdma_svc *svc;
 	int fd;
 	int doorbell;			/* eventfd */
-	int evfd;			/* eventfd: events in the ring */
+	int evfd;			/* a pipe's write end: a byte per
+					 * event in the ring */
+	uint32_t ev_tail;		/* the ring's next entry to fill */
 	pid_t pid;			/* who connected: its memory */
 	int pidfd;			/* readable once it exited; or -1 */
 	struct rdma_status *status;

@@ -97,7 +97,8 @@ wait_event(void *arg)
 /* The LAG's carrier goes and comes: every application hears PORT_ERR
  * then PORT_ACTIVE, once each, and its port's state follows; the same
  * state again is no event; a waiter blocked in lagnic_get_async_event
- * wakes for one; GID_CHANGE goes to all. */
+ * wakes for one; GID_CHANGE goes to all. The event fd cannot be written
+ * (an application that could fill it would block lagnicd). */
 static void
 test_port_events(void **state)
 {
@@ -114,6 +115,9 @@ test_port_events(void **state)
 	set_nonblock(other, true);
 	assert_int_equal(port_state(a), ROCE_PORT_STATE_ACTIVE);
 	no_event(a);
+	errno = 0;
+	assert_int_equal(write(lagnic_async_fd(a), "x", 1), -1);
+	assert_int_equal(errno, EBADF);
 
 	world_port(w, 0, false);
 	for (unsigned i = 0; i < 2; i++) {
