@@ -1,12 +1,11 @@
 /*
- * Completion channels (ibv_create_comp_channel and its calls): an eventfd
- * of ours that lagnicd writes for each notification. Arming a CQ is a
+ * Completion channels (ibv_create_comp_channel and its calls): the read
+ * end of a pipe lagnicd writes a byte to for each notification. Arming a CQ is a
  * store to the status page; which CQ fired is counted there too, so that
  * one channel serves many CQs.
  */
 #include <errno.h>
 #include <stdlib.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "client/lagnic_priv.h"
@@ -25,23 +24,23 @@ lagnic_create_comp_channel(struct lagnic_context *ctx)
 {
 	struct lagnic_comp_channel *ch = calloc(1, sizeof(*ch));
 	struct rdma_handle p;
-	int err;
+	int fds[RDMA_MSG_FDS], err;
+	unsigned n = 0;
 
 	if (!ch)
 		return lagnic_fail(-ENOMEM);
-	ch->fd = eventfd(0, EFD_CLOEXEC);
-	if (ch->fd < 0) {
-		err = -errno;
-		free(ch);
-		return lagnic_fail(err);
+	err = lagnic_call(ctx, RDMA_MSG_CREATE_CHANNEL, NULL, &p, NULL, 0,
+	    fds, &n);
+	if (!err && n != 1) {
+		for (unsigned i = 0; i < n; i++)
+			close(fds[i]);
+		err = -EPROTO;
 	}
-	err = lagnic_call(ctx, RDMA_MSG_CREATE_CHANNEL, NULL, &p, &ch->fd, 1,
-	    NULL, NULL);
 	if (err) {
-		close(ch->fd);
 		free(ch);
 		return lagnic_fail(err);
 	}
+	ch->fd = fds[0];
 	ch->ctx = ctx;
 	ch->handle = p.handle;
 	lagnic_obj_add(ctx, &ch->obj, obj_free_channel);
@@ -111,7 +110,8 @@ int
 lagnic_get_cq_event(struct lagnic_comp_channel *ch, struct lagnic_cq **cq,
     void **cq_context)
 {
-	uint64_t v;
+	uint8_t v[64];
+	ssize_t n;
 
 	for (;;) {
 		struct lagnic_cq *c = ch->pending ? take_fired(ch) : NULL;
@@ -125,9 +125,10 @@ lagnic_get_cq_event(struct lagnic_comp_channel *ch, struct lagnic_cq **cq,
 		}
 		/* none counted: those were for CQs destroyed since */
 		ch->pending = 0;
-		if (read(ch->fd, &v, sizeof(v)) != sizeof(v))
-			return errno;	/* EAGAIN on a non-blocking fd */
-		ch->pending = v;
+		n = read(ch->fd, v, sizeof(v));	/* a byte each */
+		if (n <= 0)	/* EAGAIN on a non-blocking fd; lagnicd gone */
+			return n ? errno : EIO;
+		ch->pending = (uint64_t)n;
 	}
 }
 

@@ -85,7 +85,7 @@ struct lagnic_cq {
 struct lagnic_comp_channel {
 	struct lagnic_obj obj;		/* first */
 	struct lagnic_context *ctx;
-	int fd;				/* our eventfd; lagnicd has a copy */
+	int fd;				/* a pipe's read end lagnicd writes */
 	uint32_t handle;
 	uint64_t pending;		/* notifications read, not returned */
 };

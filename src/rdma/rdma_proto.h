@@ -191,9 +191,10 @@ struct rdma_query_srq_rep {
 	uint32_t pad;
 };
 
-/* CREATE_CHANNEL: no body; + the application's eventfd, which lagnicd
- * writes 1 to for each notification of a CQ of the channel. Reply: a
- * struct rdma_handle. */
+/* CREATE_CHANNEL: no body. Reply: a struct rdma_handle + the read end of
+ * a pipe lagnicd writes a byte to for each notification of a CQ of the
+ * channel (the application never holds what lagnicd writes: it cannot
+ * fill it and block lagnicd). */
 
 /* ---- the status page (a memfd lagnicd gives with HELLO) ---- */
 

@@ -630,8 +630,7 @@ rdma_req_check(const struct rdma_req *r, size_t len)
 		return -EPROTO;
 	if (!r->c->hello && h->type != RDMA_MSG_HELLO)
 		return -EPROTO;
-	if (r->nfds != (h->type == RDMA_MSG_MAP_BUF ||
-	    h->type == RDMA_MSG_CREATE_CHANNEL))
+	if (r->nfds != (h->type == RDMA_MSG_MAP_BUF))
 		return -EINVAL;
 	return 0;
 }

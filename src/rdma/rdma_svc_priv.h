@@ -52,7 +52,8 @@ struct rdma_srq {
 };
 
 struct rdma_channel {
-	int fd;				/* the application's eventfd */
+	int fd;				/* a pipe's write end (non-blocking);
+					 * the application has the read end */
 	bool used;
 	unsigned cqs;			/* CQs on it */
 };

@@ -251,7 +251,8 @@ test_any_memory_of_the_application(void **state)
 
 /* A completion channel: an armed CQ's next completion wakes a blocked
  * reader with that CQ and its context; unarmed, nothing comes (a
- * non-blocking read says EAGAIN); a channel in use cannot go. */
+ * non-blocking read says EAGAIN); a channel in use cannot go; its fd
+ * cannot be written. */
 static void
 test_completion_channel(void **state)
 {
@@ -268,6 +269,10 @@ test_completion_channel(void **state)
 	rc_connect(w, &a, 0, lagnic_qp_num(b.qp));
 	rc_connect(w, &b, 1, lagnic_qp_num(a.qp));
 	fd = lagnic_comp_channel_fd(a.ch);
+	/* the application cannot fill what lagnicd writes */
+	errno = 0;
+	assert_int_equal(write(fd, "x", 1), -1);
+	assert_int_equal(errno, EBADF);
 	assert_int_equal(lagnic_req_notify_cq(b.cq, 0), EINVAL);
 
 	/* armed: the WRITE's completion is an event */
