@@ -4,7 +4,8 @@
  * run on lagnic's through lagnic-run: ibv_create_cq_ex and its polling,
  * ibv_create_qp_ex with the ibv_wr_* API (RDMA WRITE, then SEND with
  * immediate), ibv_query_qp, an SRQ with its limit (SRQ_LIMIT_REACHED
- * once a SEND takes it below), SQ_DRAINED, a UD echo answered through
+ * once a SEND takes it below), SQ_DRAINED (ibv_destroy_qp waits for its
+ * ack), a UD echo answered through
  * ibv_create_ah_from_wc, and the calls lagnic refuses, each with the
  * error verbs programs expect. The client writes a pattern and sends; the
  * server checks both. Exit status 0 and "verbs_ex: ok" when all held.
@@ -21,6 +22,8 @@
 #include <infiniband/verbs.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -389,21 +392,44 @@ srq_limit(struct ibv_context *ctx, struct ibv_cq_ex *cq, struct ibv_qp *qp2,
 	    "query_srq: disarmed");
 }
 
-/* RTS to SQD with en_sqd_async_notify: SQ_DRAINED for the QP, acked
- * before its destroy. */
+struct destroyer {
+	struct ibv_qp *qp;
+	int err;
+	atomic_int done;
+};
+
+static void *
+destroy_qp(void *arg)
+{
+	struct destroyer *d = arg;
+
+	d->err = ibv_destroy_qp(d->qp);
+	atomic_store(&d->done, 1);
+	return NULL;
+}
+
+/* RTS to SQD with en_sqd_async_notify: SQ_DRAINED for the QP; its
+ * destroy (another thread) waits until that event is acked, as
+ * rdma-core's does. */
 static void
-sq_drained(struct ibv_context *ctx, struct ibv_qp *qp)
+sq_drained_then_destroy(struct ibv_context *ctx, struct ibv_qp *qp)
 {
 	struct ibv_qp_attr a = { .qp_state = IBV_QPS_SQD,
 	    .en_sqd_async_notify = 1 };
 	struct ibv_async_event ev;
+	struct destroyer d = { .qp = qp };
+	pthread_t th;
 
 	check(!ibv_modify_qp(qp, &a, IBV_QP_STATE |
 	    IBV_QP_EN_SQD_ASYNC_NOTIFY), "SQD");
 	object_event(ctx, &ev);
 	check(ev.event_type == IBV_EVENT_SQ_DRAINED && ev.element.qp == qp,
 	    "SQ_DRAINED for the QP");
+	check(!pthread_create(&th, NULL, destroy_qp, &d), "thread");
+	usleep(200000);
+	check(!atomic_load(&d.done), "destroy_qp waits for the event's ack");
 	ibv_ack_async_event(&ev);
+	check(!pthread_join(th, NULL) && d.err == 0, "destroy_qp after ack");
 }
 
 int
@@ -529,8 +555,7 @@ main(int argc, char **argv)
 	xchg(fd, &me, &peer);		/* done */
 	srq_limit(ctx, cq, qp2, srq, mr, buf + LEN + 512, server != NULL);
 	xchg(fd, &me, &peer);		/* the SRQ's SEND landed */
-	sq_drained(ctx, qp2);
-	check(!ibv_destroy_qp(qp2), "destroy the SRQ's QP");
+	sq_drained_then_destroy(ctx, qp2);
 	check(!srq || !ibv_destroy_srq(srq), "destroy_srq");
 	ud_echo(fd, pd, ibv_cq_ex_to_cq(cq), mr, buf + LEN + 64,
 	    buf + LEN + 256, server, &peer);
