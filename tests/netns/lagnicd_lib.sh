@@ -82,7 +82,7 @@ tcp_cut_midstream() {
 	bg inns h1 python3 "$SRC/tests/netns/tcp_sink.py" "$addr" 5001 \
 		"$total" "$LOGDIR/progress" >"$LOGDIR/sink.out" 2>&1
 	local sink=$BG_PID
-	wait_for 5 inns h1 sh -c "ss -ltn | grep -q :5001" ||
+	wait_for 30 inns h1 sh -c "ss -ltn | grep -q :5001" ||
 		fail "tcp sink did not listen"
 	bg inns h0 python3 "$SRC/tests/netns/tcp_source.py" "$addr" 5001 \
 		"$total" 4000000 >"$LOGDIR/source.out" 2>&1

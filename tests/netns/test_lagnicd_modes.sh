@@ -19,7 +19,7 @@ tcp_check() {
 	bg inns h1 python3 "$SRC/tests/netns/tcp_sink.py" 10.77.0.2 5001 \
 		"$bytes" >"$LOGDIR/sink.out" 2>&1
 	local sink=$BG_PID
-	wait_for 5 inns h1 sh -c "ss -ltn | grep -q :5001" ||
+	wait_for 30 inns h1 sh -c "ss -ltn | grep -q :5001" ||
 		fail "tcp sink did not listen"
 	inns h0 python3 "$SRC/tests/netns/tcp_source.py" 10.77.0.2 5001 "$bytes" ||
 		fail "tcp source failed"

@@ -109,7 +109,7 @@ for h in h0 h1; do
 	bg inns "$h" python3 "$SRC/tests/netns/tcp_sink.py" "$addr" 5001 \
 		"$total" >"$LOGDIR/sink-$h.out" 2>&1
 	eval "sink_$h=\$BG_PID"
-	wait_for 5 inns "$h" sh -c "ss -ltn | grep -q :5001" ||
+	wait_for 30 inns "$h" sh -c "ss -ltn | grep -q :5001" ||
 		fail "tcp sink in $h did not listen"
 done
 bg inns h0 python3 "$SRC/tests/netns/tcp_source.py" 10.78.0.2 5001 \
