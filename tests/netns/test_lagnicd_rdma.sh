@@ -105,10 +105,10 @@ assert d["service"]["clients"] == 0 and d["qps"] == [], "left behind"
 assert c["wc_errors"] == 0, c
 # the ARP exchange of the ping over lag0 taught lagnicd h1's MAC
 assert d["neigh"]["learnt"] >= 1, d["neigh"]
-# active-backup: every lane was on the member cut, so each cut moved the
-# stream's QP at once
-if mode == "active-backup":
-    assert c["lane_rewinds"] >= 1, c
+# lane_rewinds (a QP sent again at once on its lane's new port) is only
+# printed: it counts only QPs with packets unacknowledged at the cut, and
+# on a loaded machine the stream can be between two posts at both cuts
+# (seen twice at a load of 5). test_roce_faults checks the rewind itself.
 print("# rdma: %d retransmits, %d lane rewinds, %d timeouts" %
       (c["retransmits"], c["lane_rewinds"], c["timeouts"]))
 PY
