@@ -19,6 +19,8 @@
 #include "lib/compiler.h"
 #include "lag/probe.h"
 #include "net/arp.h"
+#include "net/icmp6.h"
+#include "net/ip.h"
 #include "txs/txs.h"
 #include "port/link_addr.h"
 
@@ -186,12 +188,6 @@ learn_ipv6(struct announce_target *t, const uint8_t *a)
 		memcpy(t->ipv6[t->n_ipv6++], a, 16);
 }
 
-#define ETH_P_ARP_	0x0806
-#define ETH_P_IPV6_	0x86dd
-#define IPPROTO_ICMPV6_	58
-#define ND_NS_		135
-#define ND_NA_		136
-
 /* A VF's addresses, from the ARP and ND it sends (untagged, as a VF
  * does), for the announcements after a failover. */
 static void
@@ -201,12 +197,13 @@ vf_learn(struct nic_vf *vf, const struct pkt *pkt)
 	uint16_t type = pkt->len >= 14 ? (uint16_t)(d[12] << 8 | d[13]) : 0;
 	struct net_arp arp;
 
-	if (type == ETH_P_ARP_ && net_arp_parse(d + 14, pkt->len - 14, &arp) ==
+	if (type == ETH_P_ARP && net_arp_parse(d + 14, pkt->len - 14, &arp) ==
 	    NET_OK && memcmp(arp.sha, vf->cfg.esw.mac, ETH_ALEN_) == 0)
 		learn_ipv4(&vf->who, arp.spa);
-	if (type == ETH_P_IPV6_ && pkt->len >= 14 + 40 + 1 &&
-	    d[14 + 6] == IPPROTO_ICMPV6_ &&
-	    (d[14 + 40] == ND_NS_ || d[14 + 40] == ND_NA_))
+	if (type == ETH_P_IPV6 && pkt->len > 14 + NET_IPV6_HLEN &&
+	    d[14 + 6] == IPPROTO_ICMPV6 &&
+	    (d[14 + NET_IPV6_HLEN] == NET_ICMP6_NS ||
+	    d[14 + NET_IPV6_HLEN] == NET_ICMP6_NA))
 		learn_ipv6(&vf->who, d + 14 + 8);
 }
 
