@@ -87,7 +87,8 @@ service_json(const struct rdma_svc *s)
 {
 	const struct rdma_svc_counters *c = rdma_svc_counters(s);
 
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+	    "s:I, s:I}",
 	    "clients", (json_int_t)rdma_svc_nclients(s),
 	    "clients_total", (json_int_t)c->clients,
 	    "bad_requests", (json_int_t)c->bad_requests,
@@ -97,7 +98,9 @@ service_json(const struct rdma_svc *s)
 	    "completions", (json_int_t)c->completions,
 	    "doorbells", (json_int_t)c->doorbells,
 	    "cq_events", (json_int_t)c->cq_events,
-	    "mem_faults", (json_int_t)c->mem_faults);
+	    "mem_faults", (json_int_t)c->mem_faults,
+	    "async_events", (json_int_t)c->async_events,
+	    "events_lost", (json_int_t)c->events_lost);
 }
 
 /* The peers' MACs lagnicd learnt and asked for (address vectors

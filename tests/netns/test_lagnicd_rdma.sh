@@ -102,6 +102,7 @@ assert d["device"]["port_state"] == "active", d["device"]
 assert d["device"]["mac"] == open(sys.argv[3]).read().strip(), d["device"]
 assert any(g["gid"] == "::ffff:10.77.0.1" for g in d["device"]["gids"])
 assert d["service"]["clients"] == 0 and d["qps"] == [], "left behind"
+assert d["service"]["events_lost"] == 0, d["service"]
 assert c["wc_errors"] == 0, c
 # the ARP exchange of the ping over lag0 taught lagnicd h1's MAC
 assert d["neigh"]["learnt"] >= 1, d["neigh"]
