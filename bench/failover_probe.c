@@ -10,9 +10,9 @@
  * With --lag-ns it also listens to rtnetlink in the LAG's namespace and
  * notes when the carrier loss of the cut member (same names as --cut-if)
  * was announced there: the event the LAG reacts to. The gap then splits
- * in two: the kernel's part, from the cut to that event (taking a veth
- * down waits for RCU grace periods), and the LAG's, from the event to the
- * first frame on the other link.
+ * in two: the kernel's part, from the cut to that event (its own work of
+ * taking the veth down), and the LAG's, from the event to the first frame
+ * on the other link.
  *
  *   failover_probe --rx-ns NS --rx-if A,B --cut-ns NS --cut-if A,B
  *                  [--lag-ns NS] [--trials N] [--settle-ms MS]
