@@ -234,6 +234,28 @@ rdma_req_take_fd(struct rdma_req *r)
 	return fd;
 }
 
+int
+rdma_notify_pipe(int fds[2])
+{
+	int err;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	if (fcntl(fds[1], F_SETFL, O_NONBLOCK) == 0)
+		return 0;
+	err = -errno;
+	close(fds[0]);
+	close(fds[1]);
+	return err;
+}
+
+void
+rdma_notify(int fd)
+{
+	if (write(fd, "", 1) != 1)
+		return;		/* full: this notification's byte is lost */
+}
+
 static int
 free_slot(const void *const *tbl, unsigned max, size_t stride)
 {
@@ -275,19 +297,11 @@ req_hello(struct rdma_req *r)
 	c->doorbell = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (c->doorbell < 0)
 		return -errno;
-	/* a pipe, not an eventfd: the application gets only the read end,
-	 * so it cannot fill what we write and block us; ours does not
-	 * block (a byte per event, at most the ring's worth unread) */
-	if (pipe2(evp, O_CLOEXEC) < 0) {
-		err = -errno;
+	/* a byte per event, at most the ring's worth unread */
+	err = rdma_notify_pipe(evp);
+	if (err)
 		goto fail_doorbell;
-	}
 	c->evfd = evp[1];
-	if (fcntl(c->evfd, F_SETFL, O_NONBLOCK) < 0) {
-		err = -errno;
-		close(evp[0]);
-		goto fail_evfd;
-	}
 	c->status_len = RDMA_STATUS_BYTES;
 	err = shm_region_create("lagnic-status", c->status_len, &sfd,
 	    &c->status_mem);

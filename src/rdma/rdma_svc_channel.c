@@ -9,7 +9,6 @@
 #include "rdma/rdma_svc_priv.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -26,22 +25,16 @@ rdma_req_create_channel(struct rdma_req *r)
 {
 	struct rdma_handle *p = rdma_rep_body(r);
 	struct rdma_client *c = r->c;
-	int fds[2];
+	int fds[2], err;
 	unsigned i;
 
 	for (i = 0; i < RDMA_CHANNELS_MAX && c->channels[i].used; i++)
 		;
 	if (i == RDMA_CHANNELS_MAX)
 		return -ENOMEM;
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
-	if (fcntl(fds[1], F_SETFL, O_NONBLOCK) < 0) {
-		int err = -errno;
-
-		close(fds[0]);
-		close(fds[1]);
+	err = rdma_notify_pipe(fds);
+	if (err)
 		return err;
-	}
 	/* commit: nothing below may fail */
 	c->channels[i] = (struct rdma_channel){ .fd = fds[1], .used = true };
 	p->handle = i + 1;
@@ -129,8 +122,5 @@ rdma_cq_notify(struct rdma_client *c, struct rdma_cq *cq, bool solicited)
 		return;
 	atomic_fetch_add(&c->status->cq_fired[i], 1);
 	c->svc->cnt.cq_events++;
-	/* non-blocking: a full pipe (64 KiB of notifications the
-	 * application never read) loses this one's byte, not our time */
-	if (write(ch->fd, "", 1) != 1)
-		return;
+	rdma_notify(ch->fd);	/* 64 KiB of them unread: this one's lost */
 }

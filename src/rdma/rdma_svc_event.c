@@ -9,8 +9,6 @@
  */
 #include "rdma/rdma_svc_priv.h"
 
-#include <unistd.h>
-
 static const char *
 event_name(uint32_t type)
 {
@@ -46,10 +44,9 @@ rdma_client_event(struct rdma_client *c, uint32_t type, uint32_t handle)
 	c->ev_tail = tail + 1;
 	atomic_store_explicit(&st->ev_tail, c->ev_tail, memory_order_release);
 	c->svc->cnt.async_events++;
-	/* non-blocking: a full pipe (a client that moved its head without
-	 * reading) only costs that client its wake-ups */
-	if (write(c->evfd, "", 1) != 1)
-		return;
+	/* a full pipe (a client that moved its head without reading) only
+	 * costs that client its wake-ups */
+	rdma_notify(c->evfd);
 }
 
 /* The handle in c of the event's object (by its class), or 0. */

@@ -136,6 +136,13 @@ struct roce_pd *rdma_pd_of(struct rdma_client *c, uint32_t h);
 int rdma_svc_av_resolve(struct rdma_svc *s, struct roce_ah_attr *av);
 /* The one fd that came with the request (taken), or -EINVAL. */
 int rdma_req_take_fd(struct rdma_req *r);
+/* A pipe that notifies the application (events, completion channels):
+ * fds[0], the read end, is the application's only, so it cannot fill
+ * what we write; fds[1], ours, does not block. 0 or -errno. */
+int rdma_notify_pipe(int fds[2]);
+/* A byte on our end for one notification: a full pipe (an application
+ * that does not read) loses the byte, never lagnicd's time. */
+void rdma_notify(int fd);
 int rdma_req_create_qp(struct rdma_req *r);
 int rdma_req_destroy_qp(struct rdma_req *r);
 int rdma_req_modify_qp(struct rdma_req *r);
