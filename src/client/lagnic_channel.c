@@ -1,8 +1,8 @@
 /*
  * Completion channels (ibv_create_comp_channel and its calls): the read
- * end of a pipe lagnicd writes a byte to for each notification. Arming a CQ is a
- * store to the status page; which CQ fired is counted there too, so that
- * one channel serves many CQs.
+ * end of a pipe lagnicd writes a byte to for each notification. Arming a
+ * CQ is a store to the status page; which CQ fired is counted there too,
+ * so that one channel serves many CQs.
  */
 #include <errno.h>
 #include <stdlib.h>

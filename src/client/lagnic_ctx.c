@@ -172,7 +172,7 @@ connect_to(const char *path)
 }
 
 /* HELLO: the device's attributes, the doorbell, the status page and the
- * event eventfd. */
+ * event pipe's read end. */
 static int
 hello(struct lagnic_context *ctx)
 {

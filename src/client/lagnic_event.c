@@ -8,8 +8,8 @@
  *
  * A destroyed object's events that were not taken yet are withdrawn
  * (their entries made void: the byte read for one finds nothing, and
- * the wait goes on for the next); the destroy waits until every event of it that was
- * taken is acknowledged, as verbs' destroy calls do. The ring, the
+ * the wait goes on for the next); the destroy waits until every event
+ * of it that was taken is acknowledged, as verbs' destroy calls do. The ring, the
  * handle tables and the counts are under ev_lock, which no call on the
  * socket takes: another thread may wait for events while this one makes
  * and destroys objects.
