@@ -151,21 +151,6 @@ app_objects(struct world *w, unsigned h, struct app *a)
 }
 
 void
-av_to(const struct rf_host *to, struct roce_ah_attr *av, int sgid)
-{
-	memset(av, 0, sizeof(*av));
-	av->port_num = 1;
-	av->grh.sgid_index = (uint8_t)sgid;
-	av->grh.hop_limit = 64;
-	av->grh.dgid.raw[10] = av->grh.dgid.raw[11] = 0xff;
-	av->grh.dgid.raw[12] = (uint8_t)(to->ipv4 >> 24);
-	av->grh.dgid.raw[13] = (uint8_t)(to->ipv4 >> 16);
-	av->grh.dgid.raw[14] = (uint8_t)(to->ipv4 >> 8);
-	av->grh.dgid.raw[15] = (uint8_t)to->ipv4;
-	memcpy(av->dmac, to->lag->mac, 6);
-}
-
-void
 rc_to_rtr(struct world *w, struct app *a, unsigned ha, uint32_t dqpn)
 {
 	struct roce_qp_attr at = { .qp_state = ROCE_QPS_INIT, .port_num = 1,
@@ -179,7 +164,7 @@ rc_to_rtr(struct world *w, struct app *a, unsigned ha, uint32_t dqpn)
 	at.rq_psn = 100;
 	at.max_dest_rd_atomic = 16;
 	at.min_rnr_timer = 1;
-	av_to(&w->rf->h[!ha], &at.ah_attr, w->rf->h[ha].gid4);
+	rf_av(&w->rf->h[ha], false, &at.ah_attr);
 	assert_int_equal(lagnic_modify_qp(a->qp, &at, ROCE_QP_STATE |
 	    ROCE_QP_AV | ROCE_QP_PATH_MTU | ROCE_QP_DEST_QPN |
 	    ROCE_QP_RQ_PSN | ROCE_QP_MAX_DEST_RD_ATOMIC |

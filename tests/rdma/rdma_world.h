@@ -51,7 +51,6 @@ struct lagnic_context *app_open(struct world *w, unsigned h, int *raw);
 /* An application's objects; its CQ on a completion channel if with_ch. */
 void app_objects_ch(struct world *w, unsigned h, struct app *a, bool with_ch);
 void app_objects(struct world *w, unsigned h, struct app *a);
-void av_to(const struct rf_host *to, struct roce_ah_attr *av, int sgid);
 /* a->qp on host ha to RTS, connected to QP dqpn of the other host: to
  * RTR (INIT first), then to RTS. */
 void rc_connect(struct world *w, struct app *a, unsigned ha, uint32_t dqpn);

@@ -378,7 +378,7 @@ test_ud_datagrams(void **state)
 	app_objects(w, 1, &b);
 	qa = ud_qp(&a, 0x1111);
 	qb = ud_qp(&b, 0x2222);
-	av_to(&w->rf->h[1], &av, w->rf->h[0].gid4);
+	rf_av(&w->rf->h[0], false, &av);
 	ah = lagnic_create_ah(a.pd, &av);
 	assert_non_null(ah);
 	rsge = (struct roce_sge){ .addr = (uintptr_t)b.buf, .length = 40 + 512,
